@@ -1,0 +1,109 @@
+//! Lowercase hex for tags, written into a fixed buffer so the hot path never allocates.
+
+use crate::hmac::TAG_LEN;
+
+/// Length of a user hash: 32 bytes as hex.
+pub const USER_HASH_LEN: usize = 2 * TAG_LEN;
+
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Every byte's two hex digits, so encoding is one table load per byte rather than two shifts
+/// and two lookups (the byte-at-a-time `hex::encode` costs more than the HMAC itself).
+const PAIRS: [[u8; 2]; 256] = {
+    let mut pairs = [[0u8; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pairs[byte] = [DIGITS[byte >> 4], DIGITS[byte & 0xf]];
+        byte += 1;
+    }
+    pairs
+};
+
+/// A user hash: 64 lowercase hex characters, stored inline (`Copy`, no heap).
+///
+/// It dereferences to `&str`, and converts to `String` only when asked.
+///
+/// ```
+/// let signer = userhash::Signer::new("secret")?;
+/// let hash = signer.sign_message(b"87");
+/// assert_eq!(&*hash, "003a9666f8c43026072598aef3adfd2251f799697d2eba54f8d4ac3b0e30ea56");
+/// assert_eq!(hash.len(), 64);
+/// # Ok::<(), userhash::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UserHash([u8; USER_HASH_LEN]);
+
+impl UserHash {
+    /// Encodes a tag as lowercase hex.
+    pub fn from_tag(tag: &[u8; TAG_LEN]) -> Self {
+        let mut out = [0u8; USER_HASH_LEN];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(tag) {
+            pair.copy_from_slice(&PAIRS[usize::from(*byte)]);
+        }
+        UserHash(out)
+    }
+
+    /// The hash as a string slice.
+    pub fn as_str(&self) -> &str {
+        // Only `from_tag` builds a UserHash, and it writes ASCII hex digits alone.
+        core::str::from_utf8(&self.0).expect("a UserHash holds ASCII hex digits")
+    }
+
+    /// The hash as ASCII bytes.
+    pub fn as_bytes(&self) -> &[u8; USER_HASH_LEN] {
+        &self.0
+    }
+}
+
+impl core::ops::Deref for UserHash {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for UserHash {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl core::fmt::Display for UserHash {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl core::fmt::Debug for UserHash {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "UserHash({})", self.as_str())
+    }
+}
+
+impl From<UserHash> for String {
+    fn from(hash: UserHash) -> String {
+        hash.as_str().to_owned()
+    }
+}
+
+impl PartialEq<str> for UserHash {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for UserHash {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Whether `text` has the shape of a user hash: exactly 64 lowercase hex digits.
+///
+/// ```
+/// assert!(userhash::is_user_hash_shaped(&"0f".repeat(32)));
+/// assert!(!userhash::is_user_hash_shaped(&"0F".repeat(32)));
+/// ```
+pub fn is_user_hash_shaped(text: &str) -> bool {
+    text.len() == USER_HASH_LEN && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
