@@ -123,10 +123,18 @@ pub struct GenerationInput {
     pub secret: String,
     /// The `user_id`: string or integer in valid input, anything in input that must be
     /// rejected. `None` = absent (left out of the JSON); `Some(Value::Null)` = null.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<Value>,
     /// The email; `None` = absent.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<Value>,
 }
 
@@ -189,10 +197,18 @@ pub struct VerifyInput {
     pub secret: String,
     /// The `user_id`: string or integer in valid input, anything in input that must be
     /// rejected. `None` = absent (left out of the JSON); `Some(Value::Null)` = null.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<Value>,
     /// The email; `None` = absent.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<Value>,
     /// The hash the client presented.
     pub user_hash: String,

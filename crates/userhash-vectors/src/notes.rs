@@ -1,0 +1,228 @@
+//! Every flag a case may carry, with what it means. One table, so a flag cannot be used without
+//! being explained in the file's `notes`.
+
+use crate::format::{BugType, Note};
+
+/// A flag: its name in the files, bug type and explanation.
+pub struct Flag {
+    /// The name cases use in `flags`.
+    pub name: &'static str,
+    /// The bug type of the note.
+    pub bug_type: BugType,
+    /// The note's description.
+    pub description: &'static str,
+    /// Evidence or background.
+    pub links: &'static [&'static str],
+}
+
+/// All flags, in the order they are documented.
+pub const FLAGS: &[Flag] = &[
+    Flag {
+        name: "BasicIdentity",
+        bug_type: BugType::Basic,
+        description: "An ordinary user_id or email. Every port must get these right; a failure here usually means the wrong digest, key/message order, output encoding or key handling (the checker names which).",
+        links: &[],
+    },
+    Flag {
+        name: "UserIdWins",
+        bug_type: BugType::Basic,
+        description: "Both a user_id and an email are known: the user_id is hashed. A hash of the email is rejected with a 401 when a user_id is sent (EMAIL_WHEN_USER_ID_PRESENT).",
+        links: &[],
+    },
+    Flag {
+        name: "Unidentified",
+        bug_type: BugType::Basic,
+        description: "Neither identifier is present (missing, null or empty): the user is unidentified and gets no hash (HASH_FOR_UNIDENTIFIED, STRINGIFIED_NULL).",
+        links: &[],
+    },
+    Flag {
+        name: "AbsentIdentifier",
+        bug_type: BugType::Ambiguous,
+        description: "An identifier that is null or the empty string counts as absent, so the other one is used. Ports that hash the literal \"null\" or \"undefined\", or that test truthiness (treating 0 as absent), fail these.",
+        links: &[],
+    },
+    Flag {
+        name: "EmptyUserIdWithEmail",
+        bug_type: BugType::Ambiguous,
+        description: "user_id is the empty string and an email is known. The reference treats \"\" as absent and hashes the email; intercom-rails emits no hash at all (it tests present?). Acceptable: deviating is a warning.",
+        links: &["https://github.com/intercom/intercom-rails"],
+    },
+    Flag {
+        name: "WhitespaceOnlyIdentifier",
+        bug_type: BugType::Ambiguous,
+        description: "A user_id of only whitespace is present and hashed byte for byte by the reference; libraries that test present? or strip() treat it as absent. Acceptable: deviating is a warning.",
+        links: &["https://github.com/intercom/intercom-rails"],
+    },
+    Flag {
+        name: "Whitespace",
+        bug_type: BugType::EdgeCase,
+        description: "Leading or trailing whitespace is part of the identifier: hash it as given (TRIMMED_INPUT).",
+        links: &[],
+    },
+    Flag {
+        name: "CaseSensitive",
+        bug_type: BugType::EdgeCase,
+        description: "Identifiers are case-sensitive, emails included: never lower-case before hashing (LOWERCASED_INPUT).",
+        links: &[],
+    },
+    Flag {
+        name: "IntegerUserId",
+        bug_type: BugType::EdgeCase,
+        description: "An integer user_id is hashed as its plain decimal string: 42, -7, 0; no exponent, no \".0\" (NUMERIC_ID_MISFORMAT), and 0 is an id, not a missing one.",
+        links: &["https://github.com/intercom/intercom-rails"],
+    },
+    Flag {
+        name: "LargeInteger",
+        bug_type: BugType::Ambiguous,
+        description: "An integer user_id above 2^53, which an IEEE double cannot hold exactly. The reference hashes its exact digits; JavaScript and other double-only JSON readers round it. Acceptable: deviating is a warning, and sending such ids as strings avoids the problem.",
+        links: &[],
+    },
+    Flag {
+        name: "NonIntegerNumber",
+        bug_type: BugType::Ambiguous,
+        description: "A JSON number written with a fraction that is zero (42.0). The reference rejects it as a float; JSON readers that have one number type cannot tell it from 42. Acceptable: hashing \"42\" is a warning.",
+        links: &[],
+    },
+    Flag {
+        name: "NonAscii",
+        bug_type: BugType::Encoding,
+        description: "Non-ASCII text is hashed as UTF-8, never Latin-1, UTF-16 or ASCII with replacement characters (LATIN1_ENCODED, UTF16_ENCODED, ASCII_REPLACED).",
+        links: &[],
+    },
+    Flag {
+        name: "UnicodeNormalization",
+        bug_type: BugType::Encoding,
+        description: "Canonically or compatibly equivalent strings (NFC vs NFD, ligatures, full-width forms) are different identifiers with different hashes: never normalise (UNICODE_NORMALIZED).",
+        links: &[],
+    },
+    Flag {
+        name: "ControlCharacters",
+        bug_type: BugType::EdgeCase,
+        description: "NUL, tab, CR and LF inside an identifier are ordinary bytes. C strings that stop at NUL and line-based readers fail these.",
+        links: &[],
+    },
+    Flag {
+        name: "HtmlSpecialCharacters",
+        bug_type: BugType::Encoding,
+        description: "& < > \" ' are hashed as themselves: escaping for HTML must happen after hashing, and only in the page (HTML_ESCAPED_INPUT).",
+        links: &["https://github.com/intercom/intercom-node"],
+    },
+    Flag {
+        name: "PlaceholderString",
+        bug_type: BugType::EdgeCase,
+        description: "The strings \"null\", \"None\", \"undefined\" and \"nil\" are real identifiers when sent as strings, and must not appear when the value is missing (STRINGIFIED_NULL).",
+        links: &[],
+    },
+    Flag {
+        name: "PaddingBoundary",
+        bug_type: BugType::EdgeCase,
+        description: "The message's length puts the SHA-256 padding at a block boundary (55, 56, 63, 64, 119, 120 bytes): hand-written SHA-256 or HMAC code fails here first.",
+        links: &["https://www.rfc-editor.org/rfc/rfc6234"],
+    },
+    Flag {
+        name: "LongMessage",
+        bug_type: BugType::EdgeCase,
+        description: "A message of 1 KiB: fixed-size buffers and streaming code are exercised.",
+        links: &[],
+    },
+    Flag {
+        name: "SecretLength",
+        bug_type: BugType::EdgeCase,
+        description: "Secrets of 1, 32, 64 (the block size), 65 and 131 bytes: keys longer than 64 bytes are hashed first (RFC 2104).",
+        links: &["https://www.rfc-editor.org/rfc/rfc2104"],
+    },
+    Flag {
+        name: "SecretEncoding",
+        bug_type: BugType::Encoding,
+        description: "The key is the secret's literal UTF-8 bytes even when it looks like hex or base64, or is not ASCII: never decode it (SECRET_HEX_DECODED, SECRET_BASE64_DECODED).",
+        links: &[],
+    },
+    Flag {
+        name: "SecretWhitespace",
+        bug_type: BugType::Encoding,
+        description: "Whitespace around the secret is part of the key: never trim it (SECRET_TRIMMED). A newline that a file or `echo` added is the opposite mistake (TRAILING_NEWLINE_IN_SECRET).",
+        links: &[],
+    },
+    Flag {
+        name: "LeadingZeros",
+        bug_type: BugType::OutputFormat,
+        description: "The correct hash starts with 0 or 00: converting through a big integer or formatting bytes without padding drops them (DROPPED_LEADING_ZEROS).",
+        links: &[],
+    },
+    Flag {
+        name: "EmptySecret",
+        bug_type: BugType::MalformedInput,
+        description: "An empty secret must be rejected: an HMAC keyed with nothing authenticates nothing. Java's SecretKeySpec and WebCrypto throw; Python and Node silently accept it.",
+        links: &[],
+    },
+    Flag {
+        name: "InvalidType",
+        bug_type: BugType::MalformedInput,
+        description: "A user_id that is not a string or an integer (a float, boolean, array or object), or an email that is not a string, must be rejected rather than stringified.",
+        links: &[],
+    },
+    Flag {
+        name: "CorrectHash",
+        bug_type: BugType::Basic,
+        description: "The presented hash is correct: the verifier must accept it.",
+        links: &[],
+    },
+    Flag {
+        name: "ModifiedHash",
+        bug_type: BugType::AuthBypass,
+        description: "The presented hash differs from the correct one (a flipped bit, truncated, extended, wrong user or secret): accepting it lets anyone impersonate the user.",
+        links: &[],
+    },
+    Flag {
+        name: "EmailHashWithUserId",
+        bug_type: BugType::AuthBypass,
+        description: "A hash of the email presented while a user_id is sent: it must be refused (the upstream service answers 401).",
+        links: &[],
+    },
+    Flag {
+        name: "WrongFormat",
+        bug_type: BugType::OutputFormat,
+        description: "The right bytes in another encoding (base64, dropped zeros, surrounding whitespace): a verifier compares the exact lowercase hex.",
+        links: &[],
+    },
+    Flag {
+        name: "UppercaseHex",
+        bug_type: BugType::Ambiguous,
+        description: "The correct hash in uppercase hex. The reference refuses it (the upstream service documents lowercase), but a verifier that accepts it loses nothing: acceptable.",
+        links: &[],
+    },
+    Flag {
+        name: "UnidentifiedWithHash",
+        bug_type: BugType::AuthBypass,
+        description: "A hash presented for a user with no identifier: there is nothing it can be valid for.",
+        links: &[],
+    },
+    Flag {
+        name: "Rfc4231",
+        bug_type: BugType::Basic,
+        description: "A test case from RFC 4231 (HMAC-SHA-256), for ports with a hand-written or unusual HMAC.",
+        links: &["https://www.rfc-editor.org/rfc/rfc4231"],
+    },
+    Flag {
+        name: "Truncation",
+        bug_type: BugType::EdgeCase,
+        description: "Only the leftmost 128 bits of the tag are given (RFC 4231 test case 5); compare that prefix.",
+        links: &["https://www.rfc-editor.org/rfc/rfc4231#section-4.6"],
+    },
+];
+
+/// Looks a flag up by name.
+pub fn flag(name: &str) -> Option<&'static Flag> {
+    FLAGS.iter().find(|flag| flag.name == name)
+}
+
+impl Flag {
+    /// The note written into a file's `notes`.
+    pub fn note(&self) -> Note {
+        Note {
+            bug_type: self.bug_type,
+            description: self.description.to_owned(),
+            links: self.links.iter().map(|link| (*link).to_owned()).collect(),
+        }
+    }
+}

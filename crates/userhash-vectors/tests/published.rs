@@ -1,0 +1,402 @@
+//! The published files: generated, deterministic, schema-valid, independently cross-checked, and
+//! designed to catch every catalogued porting mistake.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use userhash_mistakes::{Input, Mistake};
+use userhash_vectors::format::{GenerationExpected, Verdict};
+use userhash_vectors::{generate, hmac_file, user_hash_file, verify_file, SCHEMAS};
+
+fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors")
+}
+
+fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+/// Python is an oracle here; without it the test is skipped, except under CI where it must run.
+fn python3_available() -> bool {
+    let found = Command::new("python3").arg("--version").output().is_ok();
+    assert!(
+        found || std::env::var("CI").as_deref() != Ok("true"),
+        "python3 is required under CI=true"
+    );
+    found
+}
+
+fn write_generated(dir: &Path) {
+    for file in generate() {
+        let path = dir.join(&file.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, file.bytes).unwrap();
+    }
+}
+
+#[test]
+fn committed_files_match_the_generator() {
+    for file in generate() {
+        let committed = std::fs::read(vectors_dir().join(&file.path)).unwrap_or_else(|error| {
+            panic!(
+                "vectors/{} is missing ({error}); run `cargo xtask vectors`",
+                file.path
+            )
+        });
+        assert!(
+            committed == file.bytes,
+            "vectors/{} differs from the generator; run `cargo xtask vectors`",
+            file.path
+        );
+    }
+}
+
+#[test]
+fn generator_is_deterministic() {
+    assert_eq!(generate(), generate());
+}
+
+#[test]
+fn sha256sums_cover_every_other_file() {
+    let files = generate();
+    let sums = &files.last().unwrap();
+    assert_eq!(sums.path, "SHA256SUMS");
+    let listed: Vec<&str> = std::str::from_utf8(&sums.bytes)
+        .unwrap()
+        .lines()
+        .map(|line| line.split_once("  ").unwrap().1)
+        .collect();
+    let mut others: Vec<&str> = files[..files.len() - 1]
+        .iter()
+        .map(|file| file.path.as_str())
+        .collect();
+    others.sort_unstable();
+    assert_eq!(listed, others);
+}
+
+fn schema_for(name: &str) -> Value {
+    let (_, text) = SCHEMAS.iter().find(|(schema, _)| *schema == name).unwrap();
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn files_validate_against_their_schemas() {
+    let files = [
+        (
+            "user_hash.schema.json",
+            serde_json::to_value(user_hash_file()).unwrap(),
+        ),
+        (
+            "user_hash_verify.schema.json",
+            serde_json::to_value(verify_file()).unwrap(),
+        ),
+        (
+            "hmac_sha256.schema.json",
+            serde_json::to_value(hmac_file()).unwrap(),
+        ),
+    ];
+    for (schema, instance) in files {
+        let validator = jsonschema::validator_for(&schema_for(schema)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|error| format!("{}: {error}", error.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{schema}: {errors:#?}");
+    }
+}
+
+#[test]
+fn schemas_are_strict() {
+    let validator = jsonschema::validator_for(&schema_for("user_hash.schema.json")).unwrap();
+    let mut file = serde_json::to_value(user_hash_file()).unwrap();
+    file["tests"][0]["input"]["userId"] = Value::from("typo");
+    assert!(
+        !validator.is_valid(&file),
+        "an unknown input field must be rejected"
+    );
+    let mut file = serde_json::to_value(user_hash_file()).unwrap();
+    file["tests"][0]["expected"]["user_hash"] = Value::from("ABC");
+    assert!(
+        !validator.is_valid(&file),
+        "a malformed hash must be rejected"
+    );
+    let mut file = serde_json::to_value(user_hash_file()).unwrap();
+    file["tests"][0]["id"] = Value::from("Not Kebab");
+    assert!(
+        !validator.is_valid(&file),
+        "a non-kebab id must be rejected"
+    );
+}
+
+#[test]
+fn python_jsonschema_accepts_the_files() {
+    if !python3_available() {
+        return;
+    }
+    let output = Command::new("python3")
+        .arg(tests_dir().join("validate_schema.py"))
+        .arg(vectors_dir())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn python_hmac_and_openssl_agree_with_every_expectation() {
+    if !python3_available() {
+        return;
+    }
+    let output = Command::new("python3")
+        .arg(tests_dir().join("crosscheck.py"))
+        .arg(vectors_dir())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains(" 0 failed"), "{stdout}");
+}
+
+#[test]
+fn the_crosscheck_catches_a_wrong_expectation() {
+    if !python3_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_generated(dir.path());
+    let path = dir.path().join("user_hash.json");
+    let mut file: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let hash = file["tests"][0]["expected"]["user_hash"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let flipped = format!(
+        "{}{}",
+        if hash.starts_with('0') { '1' } else { '0' },
+        &hash[1..]
+    );
+    file["tests"][0]["expected"]["user_hash"] = Value::from(flipped);
+    std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+    let output = Command::new("python3")
+        .arg(tests_dir().join("crosscheck.py"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("user-id-only: user_hash"));
+}
+
+/// The tags published in RFC 4231 section 4, typed from the RFC, not computed by us.
+#[test]
+fn rfc4231_tags_match_the_rfc() {
+    let rfc: BTreeMap<&str, &str> = [
+        (
+            "rfc4231-case-1",
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+        ),
+        (
+            "rfc4231-case-2",
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+        ),
+        (
+            "rfc4231-case-3",
+            "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+        ),
+        (
+            "rfc4231-case-4",
+            "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+        ),
+        ("rfc4231-case-5", "a3b6167473100ee06e0c796c2955552b"),
+        (
+            "rfc4231-case-6",
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+        ),
+        (
+            "rfc4231-case-7",
+            "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+        ),
+    ]
+    .into();
+    let published: BTreeMap<String, String> = hmac_file()
+        .tests
+        .into_iter()
+        .map(|case| (case.id, case.expected.tag_hex))
+        .collect();
+    let published: BTreeMap<&str, &str> = published
+        .iter()
+        .map(|(id, tag)| (id.as_str(), tag.as_str()))
+        .collect();
+    assert_eq!(published, rfc);
+}
+
+#[test]
+fn ids_are_unique_across_the_suite() {
+    let mut ids: Vec<String> = user_hash_file()
+        .tests
+        .into_iter()
+        .map(|case| case.id)
+        .collect();
+    ids.extend(verify_file().tests.into_iter().map(|case| case.id));
+    ids.extend(hmac_file().tests.into_iter().map(|case| case.id));
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "duplicate ids");
+}
+
+fn input_of(case: &userhash_vectors::format::GenerationCase) -> Input<'_> {
+    Input {
+        secret: &case.input.secret,
+        user_id: case.input.user_id.as_ref(),
+        email: case.input.email.as_ref(),
+    }
+}
+
+/// For every catalogued mistake, and every variant of it, some `valid` case's expected answer
+/// differs from what a port making that mistake answers: the suite catches it.
+#[test]
+fn every_catalogue_mistake_is_caught_by_a_valid_case() {
+    let file = user_hash_file();
+    let valid: Vec<_> = file
+        .tests
+        .iter()
+        .filter(|case| case.result == Verdict::Valid)
+        .collect();
+    // The list, typed out, so an empty or shrunken catalogue cannot pass vacuously.
+    let required = [
+        "EMAIL_WHEN_USER_ID_PRESENT",
+        "HASH_FOR_UNIDENTIFIED",
+        "MISSING_HASH",
+        "UPPERCASE_HEX",
+        "BASE64_OUTPUT",
+        "DROPPED_LEADING_ZEROS",
+        "TRUNCATED_HASH",
+        "PLAIN_SHA256_CONCAT",
+        "WRONG_DIGEST",
+        "KEY_MESSAGE_SWAPPED",
+        "SECRET_HEX_DECODED",
+        "SECRET_BASE64_DECODED",
+        "TRAILING_NEWLINE_IN_SECRET",
+        "SECRET_TRIMMED",
+        "TRIMMED_INPUT",
+        "LOWERCASED_INPUT",
+        "UNICODE_NORMALIZED",
+        "LATIN1_ENCODED",
+        "UTF16_ENCODED",
+        "ASCII_REPLACED",
+        "STRINGIFIED_NULL",
+        "HTML_ESCAPED_INPUT",
+        "NUMERIC_ID_MISFORMAT",
+    ];
+    let catalogue: Vec<&str> = Mistake::CATALOGUE
+        .iter()
+        .map(|mistake| mistake.name())
+        .collect();
+    assert_eq!(catalogue, required);
+    let mut uncaught = Vec::new();
+    for &mistake in Mistake::CATALOGUE {
+        let mut variants: BTreeMap<&str, usize> = BTreeMap::new();
+        for case in &valid {
+            let GenerationExpected::Hash(expected) = &case.expected else {
+                continue;
+            };
+            for variant in mistake.answers(&input_of(case)) {
+                let caught = variant.answer != expected.user_hash;
+                *variants.entry(variant.variant).or_default() += usize::from(caught);
+            }
+        }
+        if variants.is_empty() {
+            uncaught.push(format!(
+                "{mistake}: no variant was computed on any valid case"
+            ));
+        }
+        for (variant, catches) in variants {
+            if catches == 0 {
+                uncaught.push(format!("{mistake} ({variant})"));
+            }
+        }
+    }
+    assert!(
+        uncaught.is_empty(),
+        "mistakes no valid case tells apart: {uncaught:#?}"
+    );
+}
+
+fn message_lengths() -> Vec<usize> {
+    user_hash_file()
+        .tests
+        .iter()
+        .filter_map(|case| match &case.expected {
+            GenerationExpected::Hash(hash) => hash.message.as_ref().map(String::len),
+            GenerationExpected::Error(_) => None,
+        })
+        .collect()
+}
+
+/// The inputs the design calls for are there, not just whatever sampling produced.
+#[test]
+fn designed_inputs_are_present() {
+    let lengths = message_lengths();
+    for boundary in [55, 56, 63, 64, 119, 120, 1024] {
+        assert!(lengths.contains(&boundary), "no {boundary}-byte message");
+    }
+    let file = user_hash_file();
+    let secret_lengths: Vec<usize> = file
+        .tests
+        .iter()
+        .map(|case| case.input.secret.len())
+        .collect();
+    for length in [0, 1, 32, 64, 65, 131] {
+        assert!(secret_lengths.contains(&length), "no {length}-byte secret");
+    }
+    let hashes: Vec<String> = file
+        .tests
+        .iter()
+        .filter_map(|case| match &case.expected {
+            GenerationExpected::Hash(hash) => hash.user_hash.clone(),
+            GenerationExpected::Error(_) => None,
+        })
+        .collect();
+    assert!(
+        hashes
+            .iter()
+            .any(|hash| hash.starts_with('0') && !hash.starts_with("00")),
+        "no hash starting with a single 0"
+    );
+    assert!(
+        hashes.iter().any(|hash| hash.starts_with("00")),
+        "no hash starting with 00"
+    );
+    let verdicts: Vec<Verdict> = file.tests.iter().map(|case| case.result).collect();
+    for verdict in [Verdict::Valid, Verdict::Acceptable, Verdict::Invalid] {
+        assert!(verdicts.contains(&verdict), "no {verdict:?} case");
+    }
+}
+
+#[test]
+fn nfc_and_nfd_forms_hash_differently() {
+    let file = user_hash_file();
+    let hash_of = |id: &str| {
+        let case = file.tests.iter().find(|case| case.id == id).unwrap();
+        match &case.expected {
+            GenerationExpected::Hash(hash) => hash.user_hash.clone().unwrap(),
+            GenerationExpected::Error(_) => panic!("{id} is an error case"),
+        }
+    };
+    assert_ne!(hash_of("user-id-nfc"), hash_of("user-id-nfd"));
+}
