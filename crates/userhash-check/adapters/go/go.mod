@@ -1,0 +1,3 @@
+module userhash.example/adapter
+
+go 1.22
