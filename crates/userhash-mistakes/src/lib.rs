@@ -1,7 +1,43 @@
-//! The catalogue of known porting mistakes (skeleton; being filled in).
+//! The catalogue of known user-hash porting mistakes, recomputable on any input.
+//!
+//! The reference rule is `user_hash = lowercase hex HMAC-SHA256(key = secret's UTF-8 bytes,
+//! message = user_id if present else email)`, where a missing, null or empty identifier is
+//! absent, an integer user_id is hashed as its plain decimal digits, and an unidentified user
+//! gets no hash (see [`userhash::profile`]). Ports get this wrong in a small number of ways that
+//! keep recurring in public code; each is a [`Mistake`], and each mistake comes in one or more
+//! [`Variant`]s (base64 padded or not, SHA-1 or MD5, ...).
+//!
+//! Because every mistake is a deterministic function of a case's input, the checker can
+//! recompute what a port making it would answer and so name the mistake behind a failure:
+//!
+//! ```
+//! use serde_json::json;
+//! use userhash_mistakes::{diagnose, Input, Mistake};
+//!
+//! let user_id = json!("87");
+//! let input = Input { secret: "secret", user_id: Some(&user_id), email: None };
+//! // A port that printed each byte with `Integer.toHexString` lost the leading zeros.
+//! let observed = Some("3a9666f8c43026072598aef3adfd2251f799697d2eba54f8d4ac3b0e30ea56".to_owned());
+//! let found = diagnose(&input, &observed);
+//! assert_eq!(found[0].mistake, Mistake::DroppedLeadingZeros);
+//! assert_eq!(found[0].variant, "whole");
+//! println!("{}: {}", found[0].mistake, found[0].mistake.hint());
+//! ```
 #![warn(missing_docs)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+use std::borrow::Cow;
+use std::fmt;
+
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use sha2::digest::core_api::BlockSizeUser;
+use sha2::{Digest, Sha224, Sha256, Sha512};
+use unicode_normalization::UnicodeNormalization;
+use userhash::hmac::{hmac_sha256, TAG_LEN};
+use userhash::{Identity, Signer, UserHash, UserId};
 
 /// A case's input as the port receives it. `None` = the field is absent; `Some(Value::Null)` = null.
 #[derive(Clone, Copy, Debug)]
@@ -16,3 +52,1060 @@ pub struct Input<'a> {
 
 /// What a port answered to a `user_hash` request: `None` = no hash (null).
 pub type Answer = Option<String>;
+
+/// A known way of getting the user hash wrong.
+///
+/// Every mistake but [`Mistake::WrongPlatformSecret`] can be recomputed from a case's input
+/// alone (see [`Mistake::CATALOGUE`] and [`Mistake::answers`]). Mistakes are named in reports
+/// by [`Mistake::name`] (also their `Display` and serde form) and come with a one-line fix,
+/// [`Mistake::hint`].
+///
+/// ```
+/// use userhash_mistakes::Mistake;
+/// let mistake = Mistake::from_name("UPPERCASE_HEX").expect("a known name");
+/// assert_eq!(mistake, Mistake::UppercaseHex);
+/// assert_eq!(mistake.to_string(), "UPPERCASE_HEX");
+/// assert_eq!(serde_json::to_string(&mistake)?, "\"UPPERCASE_HEX\"");
+/// assert!(mistake.hint().contains("lowercase"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mistake {
+    /// The email was hashed although a user_id was sent ("It needs to be userId, not email";
+    /// the server then answers 401/403 because it hashes the user_id).
+    EmailWhenUserIdPresent,
+    /// A hash was sent for a user with neither user_id nor email; identity verification does
+    /// not apply to unidentified users. Recomputed as the HMAC of the empty string.
+    HashForUnidentified,
+    /// No hash although the user is identified; recomputed as a port that hashes user_ids only
+    /// (intercom-rails emits the hash only when the user_id is `present?`).
+    MissingHash,
+    /// Uppercase hex digits (`%02X`, C# `X2`, `Convert.ToHexString`).
+    UppercaseHex,
+    /// The 32 tag bytes in base64 instead of hex (Ruby's `encode64` adds a trailing newline).
+    Base64Output,
+    /// Hex without zero padding: `BigInteger.toString(16)` drops leading zeros of the whole
+    /// digest, `Integer.toHexString` those of each byte.
+    DroppedLeadingZeros,
+    /// Only a prefix of the hex digest (a 128- or 160-bit column width, a `substr`).
+    TruncatedHash,
+    /// Plain SHA-256 of the secret and identifier concatenated instead of an HMAC
+    /// (`hash('sha256', secret . email)`).
+    PlainSha256Concat,
+    /// HMAC with another digest: SHA-1, MD5 (Python's `hmac.new` default before 3.8), SHA-512
+    /// or SHA-224.
+    WrongDigest,
+    /// Key and message swapped (PHP `hash_hmac(algo, data, key)`, Perl
+    /// `hmac_sha256_hex(data, key)` argument orders).
+    KeyMessageSwapped,
+    /// The secret hex-decoded into the key; Node's `Buffer.from(nonHex, 'hex')` silently
+    /// yields a short or empty key.
+    SecretHexDecoded,
+    /// The secret base64-decoded into the key (leniently, as Node's `Buffer.from(s, 'base64')`).
+    SecretBase64Decoded,
+    /// The secret kept the newline it was stored with (a secrets file, a Kubernetes secret,
+    /// `echo` without `-n`).
+    TrailingNewlineInSecret,
+    /// Whitespace trimmed from the secret.
+    SecretTrimmed,
+    /// Whitespace trimmed from the identifiers before selection, so a whitespace-only user_id
+    /// counts as absent.
+    TrimmedInput,
+    /// The hashed identifier lowercased (emails "normalised").
+    LowercasedInput,
+    /// The hashed identifier Unicode-normalised (NFC, NFD, NFKC or NFKD).
+    UnicodeNormalized,
+    /// The identifier encoded as Latin-1 (`charCodeAt` bytes, Java `getBytes()` with a Latin-1
+    /// platform charset); other characters become `?`.
+    Latin1Encoded,
+    /// The identifier encoded as UTF-16 (no byte-order mark).
+    Utf16Encoded,
+    /// The identifier encoded as ASCII with replacement, as in the old official C#,
+    /// Objective-C and Python 3 examples: non-ASCII characters become `?`.
+    AsciiReplaced,
+    /// A missing or null user_id hashed as the string "null", "None", "undefined" or "nil".
+    StringifiedNull,
+    /// The identifier HTML-escaped before hashing (escaping meant for the `<script>` tag).
+    HtmlEscapedInput,
+    /// An integer user_id formatted as a float ("42.0"), in exponent form ("4.2e1"), or
+    /// rounded through a 64-bit float (JavaScript numbers above 2^53).
+    NumericIdMisformat,
+    /// The hash was made with another platform's (or a test workspace's) secret: the most
+    /// common support answer. Not recomputable from the input; see [`match_other_secrets`].
+    WrongPlatformSecret,
+}
+
+impl Mistake {
+    /// Every mistake recomputable from a case's input alone (all but
+    /// [`Mistake::WrongPlatformSecret`]), in the order reports list them.
+    pub const CATALOGUE: &'static [Mistake] = &[
+        Mistake::EmailWhenUserIdPresent,
+        Mistake::HashForUnidentified,
+        Mistake::MissingHash,
+        Mistake::UppercaseHex,
+        Mistake::Base64Output,
+        Mistake::DroppedLeadingZeros,
+        Mistake::TruncatedHash,
+        Mistake::PlainSha256Concat,
+        Mistake::WrongDigest,
+        Mistake::KeyMessageSwapped,
+        Mistake::SecretHexDecoded,
+        Mistake::SecretBase64Decoded,
+        Mistake::TrailingNewlineInSecret,
+        Mistake::SecretTrimmed,
+        Mistake::TrimmedInput,
+        Mistake::LowercasedInput,
+        Mistake::UnicodeNormalized,
+        Mistake::Latin1Encoded,
+        Mistake::Utf16Encoded,
+        Mistake::AsciiReplaced,
+        Mistake::StringifiedNull,
+        Mistake::HtmlEscapedInput,
+        Mistake::NumericIdMisformat,
+    ];
+
+    /// Every mistake: the [`CATALOGUE`](Mistake::CATALOGUE), then
+    /// [`Mistake::WrongPlatformSecret`].
+    pub const ALL: &'static [Mistake] = &[
+        Mistake::EmailWhenUserIdPresent,
+        Mistake::HashForUnidentified,
+        Mistake::MissingHash,
+        Mistake::UppercaseHex,
+        Mistake::Base64Output,
+        Mistake::DroppedLeadingZeros,
+        Mistake::TruncatedHash,
+        Mistake::PlainSha256Concat,
+        Mistake::WrongDigest,
+        Mistake::KeyMessageSwapped,
+        Mistake::SecretHexDecoded,
+        Mistake::SecretBase64Decoded,
+        Mistake::TrailingNewlineInSecret,
+        Mistake::SecretTrimmed,
+        Mistake::TrimmedInput,
+        Mistake::LowercasedInput,
+        Mistake::UnicodeNormalized,
+        Mistake::Latin1Encoded,
+        Mistake::Utf16Encoded,
+        Mistake::AsciiReplaced,
+        Mistake::StringifiedNull,
+        Mistake::HtmlEscapedInput,
+        Mistake::NumericIdMisformat,
+        Mistake::WrongPlatformSecret,
+    ];
+
+    /// The name reports and fixture ports use: `EMAIL_WHEN_USER_ID_PRESENT`, ...,
+    /// `WRONG_PLATFORM_SECRET`.
+    ///
+    /// ```
+    /// use userhash_mistakes::Mistake;
+    /// assert_eq!(Mistake::Base64Output.name(), "BASE64_OUTPUT");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Mistake::EmailWhenUserIdPresent => "EMAIL_WHEN_USER_ID_PRESENT",
+            Mistake::HashForUnidentified => "HASH_FOR_UNIDENTIFIED",
+            Mistake::MissingHash => "MISSING_HASH",
+            Mistake::UppercaseHex => "UPPERCASE_HEX",
+            Mistake::Base64Output => "BASE64_OUTPUT",
+            Mistake::DroppedLeadingZeros => "DROPPED_LEADING_ZEROS",
+            Mistake::TruncatedHash => "TRUNCATED_HASH",
+            Mistake::PlainSha256Concat => "PLAIN_SHA256_CONCAT",
+            Mistake::WrongDigest => "WRONG_DIGEST",
+            Mistake::KeyMessageSwapped => "KEY_MESSAGE_SWAPPED",
+            Mistake::SecretHexDecoded => "SECRET_HEX_DECODED",
+            Mistake::SecretBase64Decoded => "SECRET_BASE64_DECODED",
+            Mistake::TrailingNewlineInSecret => "TRAILING_NEWLINE_IN_SECRET",
+            Mistake::SecretTrimmed => "SECRET_TRIMMED",
+            Mistake::TrimmedInput => "TRIMMED_INPUT",
+            Mistake::LowercasedInput => "LOWERCASED_INPUT",
+            Mistake::UnicodeNormalized => "UNICODE_NORMALIZED",
+            Mistake::Latin1Encoded => "LATIN1_ENCODED",
+            Mistake::Utf16Encoded => "UTF16_ENCODED",
+            Mistake::AsciiReplaced => "ASCII_REPLACED",
+            Mistake::StringifiedNull => "STRINGIFIED_NULL",
+            Mistake::HtmlEscapedInput => "HTML_ESCAPED_INPUT",
+            Mistake::NumericIdMisformat => "NUMERIC_ID_MISFORMAT",
+            Mistake::WrongPlatformSecret => "WRONG_PLATFORM_SECRET",
+        }
+    }
+
+    /// The mistake with this [`name`](Mistake::name) (exact, case-sensitive).
+    ///
+    /// ```
+    /// use userhash_mistakes::Mistake;
+    /// assert_eq!(Mistake::from_name("WRONG_DIGEST"), Some(Mistake::WrongDigest));
+    /// assert_eq!(Mistake::from_name("wrong_digest"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Mistake> {
+        Mistake::ALL
+            .iter()
+            .copied()
+            .find(|mistake| mistake.name() == name)
+    }
+
+    /// One line on how to fix the mistake.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Mistake::EmailWhenUserIdPresent => {
+                "hash the user_id whenever one is sent; hash the email only when there is no user_id"
+            }
+            Mistake::HashForUnidentified => {
+                "send no user_hash for a user with neither a user_id nor an email"
+            }
+            Mistake::MissingHash => {
+                "send a user_hash whenever a user_id or an email is present (hash the email when there is no user_id)"
+            }
+            Mistake::UppercaseHex => "use lowercase hex (format each byte as %02x)",
+            Mistake::Base64Output => {
+                "encode the 32-byte HMAC as 64 lowercase hex digits, not base64"
+            }
+            Mistake::DroppedLeadingZeros => {
+                "zero-pad every byte to two hex digits (%02x); the hash is always 64 characters"
+            }
+            Mistake::TruncatedHash => "send the full 64-character hex digest of HMAC-SHA256",
+            Mistake::PlainSha256Concat => {
+                "use HMAC-SHA256 keyed with the secret, not SHA-256 of the secret and identifier concatenated"
+            }
+            Mistake::WrongDigest => {
+                "use SHA-256 as the HMAC digest (Python's hmac.new needs digestmod=hashlib.sha256)"
+            }
+            Mistake::KeyMessageSwapped => {
+                "the secret is the HMAC key and the identifier the message; check the argument order (PHP hash_hmac(algo, data, key))"
+            }
+            Mistake::SecretHexDecoded => {
+                "use the secret's UTF-8 bytes as the HMAC key; do not hex-decode it"
+            }
+            Mistake::SecretBase64Decoded => {
+                "use the secret's UTF-8 bytes as the HMAC key; do not base64-decode it"
+            }
+            Mistake::TrailingNewlineInSecret => {
+                "remove the trailing newline stored with the secret (secret file, Kubernetes secret, echo without -n)"
+            }
+            Mistake::SecretTrimmed => "use the secret exactly as given; do not trim it",
+            Mistake::TrimmedInput => {
+                "hash the user_id or email exactly as sent; do not trim whitespace"
+            }
+            Mistake::LowercasedInput => {
+                "hash the user_id or email exactly as sent; do not change its case"
+            }
+            Mistake::UnicodeNormalized => {
+                "hash the identifier's UTF-8 bytes as sent; do not Unicode-normalise it"
+            }
+            Mistake::Latin1Encoded => {
+                "encode the identifier as UTF-8, not Latin-1 (name the charset: getBytes(UTF_8), TextEncoder)"
+            }
+            Mistake::Utf16Encoded => "encode the identifier as UTF-8, not UTF-16",
+            Mistake::AsciiReplaced => {
+                "encode the identifier as UTF-8, not ASCII (non-ASCII characters became '?')"
+            }
+            Mistake::StringifiedNull => {
+                "treat a missing or null user_id as absent (fall back to the email) instead of hashing \"null\"/\"None\"/\"undefined\""
+            }
+            Mistake::HtmlEscapedInput => {
+                "hash the raw identifier; HTML-escape only when embedding values in the page"
+            }
+            Mistake::NumericIdMisformat => {
+                "hash an integer user_id as its plain decimal digits (42, not 42.0 or 4.2e1; keep ids above 2^53 out of floats)"
+            }
+            Mistake::WrongPlatformSecret => {
+                "use this platform's identity-verification secret (web, iOS, Android and test workspaces each have their own)"
+            }
+        }
+    }
+
+    /// The variants [`Mistake::answers`] can report, in the order it reports them.
+    ///
+    /// [`diagnose`] may also name the rule-based variants `"any-hash"`
+    /// ([`Mistake::HashForUnidentified`]), `"no-hash"` ([`Mistake::MissingHash`]) and
+    /// `"prefix"` ([`Mistake::TruncatedHash`]), which are not recomputed answers.
+    /// [`Mistake::WrongPlatformSecret`] has none.
+    ///
+    /// ```
+    /// use userhash_mistakes::Mistake;
+    /// assert_eq!(Mistake::WrongDigest.variants(), ["sha1", "md5", "sha512", "sha224"]);
+    /// assert_eq!(Mistake::UppercaseHex.variants(), ["default"]);
+    /// ```
+    pub fn variants(self) -> &'static [&'static str] {
+        match self {
+            Mistake::Base64Output => &["std", "std-nopad", "url", "url-nopad", "std-newline"],
+            Mistake::DroppedLeadingZeros => &["whole", "per-byte"],
+            Mistake::TruncatedHash => &["128-bit", "160-bit"],
+            Mistake::PlainSha256Concat => &["secret-message", "message-secret"],
+            Mistake::WrongDigest => &["sha1", "md5", "sha512", "sha224"],
+            Mistake::SecretHexDecoded => &["node"],
+            Mistake::SecretBase64Decoded => &["lenient"],
+            Mistake::TrailingNewlineInSecret => &["lf", "crlf"],
+            Mistake::UnicodeNormalized => &["nfc", "nfd", "nfkc", "nfkd"],
+            Mistake::Utf16Encoded => &["le", "be"],
+            Mistake::AsciiReplaced => &["code-point", "utf16-unit"],
+            Mistake::StringifiedNull => &["null", "None", "undefined", "nil"],
+            Mistake::HtmlEscapedInput => &["python", "php", "rails", "minimal"],
+            Mistake::NumericIdMisformat => &["float", "exponent", "float64-rounded"],
+            Mistake::WrongPlatformSecret => &[],
+            Mistake::EmailWhenUserIdPresent
+            | Mistake::HashForUnidentified
+            | Mistake::MissingHash
+            | Mistake::UppercaseHex
+            | Mistake::KeyMessageSwapped
+            | Mistake::SecretTrimmed
+            | Mistake::TrimmedInput
+            | Mistake::LowercasedInput
+            | Mistake::Latin1Encoded => &["default"],
+        }
+    }
+
+    /// What a port making this mistake answers on `input`, one entry per variant that
+    /// *differs from the reference answer* on this input, in [`Mistake::variants`] order.
+    ///
+    /// Variants that coincide with the correct answer are left out (they cannot explain a
+    /// failure), so an empty Vec means this input cannot reveal the mistake: uppercase hex of an
+    /// all-digit hash, Latin-1 of an ASCII identifier, a misformatted integer when the user_id
+    /// is a string. An input the reference rejects (empty secret, bad JSON types) gives an
+    /// empty Vec too. [`Mistake::WrongPlatformSecret`] always gives an empty Vec.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use userhash_mistakes::{Input, Mistake};
+    /// let user_id = json!(42);
+    /// let input = Input { secret: "secret", user_id: Some(&user_id), email: None };
+    /// let answers = Mistake::NumericIdMisformat.answers(&input);
+    /// let variants: Vec<_> = answers.iter().map(|v| v.variant).collect();
+    /// // 42 survives a round trip through a 64-bit float, so "float64-rounded" is left out.
+    /// assert_eq!(variants, ["float", "exponent"]);
+    /// assert!(Mistake::Latin1Encoded.answers(&input).is_empty());
+    /// ```
+    pub fn answers(self, input: &Input<'_>) -> Vec<Variant> {
+        let Some(case) = Case::new(input) else {
+            return Vec::new();
+        };
+        self.compute(&case)
+            .into_iter()
+            .filter(|variant| variant.answer != case.correct)
+            .collect()
+    }
+
+    /// Like [`Mistake::answers`] but keeps every variant, including those that answer exactly
+    /// as the reference does on this input: one entry per [`Mistake::variants`] name, in that
+    /// order (empty for an invalid input and for [`Mistake::WrongPlatformSecret`]).
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use userhash_mistakes::{Input, Mistake};
+    /// let user_id = json!("87");
+    /// let input = Input { secret: "secret", user_id: Some(&user_id), email: None };
+    /// let all = Mistake::UppercaseHex.all_answers(&input);
+    /// assert_eq!(all.len(), 1);
+    /// assert_eq!(all[0].answer.as_deref(), Some("003A9666F8C43026072598AEF3ADFD2251F799697D2EBA54F8D4AC3B0E30EA56"));
+    /// ```
+    pub fn all_answers(self, input: &Input<'_>) -> Vec<Variant> {
+        match Case::new(input) {
+            Some(case) => self.compute(&case),
+            None => Vec::new(),
+        }
+    }
+
+    /// Every variant's answer on a valid case, in [`Mistake::variants`] order.
+    fn compute(self, case: &Case<'_>) -> Vec<Variant> {
+        let answers: Vec<Answer> = match self {
+            Mistake::EmailWhenUserIdPresent => {
+                vec![case.hash_text(case.email.or(case.message()))]
+            }
+            Mistake::HashForUnidentified => {
+                vec![case.hash_text(Some(case.message().unwrap_or("")))]
+            }
+            Mistake::MissingHash => vec![case.hash_text(case.user_id.as_deref())],
+            Mistake::UppercaseHex => vec![case.render(|tag| hex(tag).to_ascii_uppercase())],
+            Mistake::Base64Output => vec![
+                case.render(|tag| STANDARD.encode(tag)),
+                case.render(|tag| STANDARD_NO_PAD.encode(tag)),
+                case.render(|tag| URL_SAFE.encode(tag)),
+                case.render(|tag| URL_SAFE_NO_PAD.encode(tag)),
+                case.render(|tag| STANDARD.encode(tag) + "\n"),
+            ],
+            Mistake::DroppedLeadingZeros => vec![
+                case.render(|tag| {
+                    let digits = hex(tag);
+                    match digits.trim_start_matches('0') {
+                        "" => "0".to_owned(),
+                        rest => rest.to_owned(),
+                    }
+                }),
+                case.render(|tag| tag.iter().map(|byte| format!("{byte:x}")).collect()),
+            ],
+            Mistake::TruncatedHash => vec![
+                case.render(|tag| hex(tag)[..32].to_owned()),
+                case.render(|tag| hex(tag)[..40].to_owned()),
+            ],
+            Mistake::PlainSha256Concat => {
+                let secret = case.secret.as_bytes();
+                vec![
+                    case.map_message(|m| {
+                        hex(&Sha256::new()
+                            .chain_update(secret)
+                            .chain_update(m)
+                            .finalize())
+                    }),
+                    case.map_message(|m| {
+                        hex(&Sha256::new()
+                            .chain_update(m)
+                            .chain_update(secret)
+                            .finalize())
+                    }),
+                ]
+            }
+            Mistake::WrongDigest => {
+                let key = case.secret.as_bytes();
+                vec![
+                    case.map_message(|m| hex(&hmac_with::<sha1::Sha1>(key, m))),
+                    case.map_message(|m| hex(&hmac_with::<md5::Md5>(key, m))),
+                    case.map_message(|m| hex(&hmac_with::<Sha512>(key, m))),
+                    case.map_message(|m| hex(&hmac_with::<Sha224>(key, m))),
+                ]
+            }
+            Mistake::KeyMessageSwapped => {
+                vec![case.map_message(|m| hex(&hmac_sha256(m, case.secret.as_bytes())))]
+            }
+            Mistake::SecretHexDecoded => vec![case.hash_with_key(&node_hex_decode(case.secret))],
+            Mistake::SecretBase64Decoded => {
+                vec![case.hash_with_key(&lenient_base64_decode(case.secret))]
+            }
+            Mistake::TrailingNewlineInSecret => vec![
+                case.hash_with_key(format!("{}\n", case.secret).as_bytes()),
+                case.hash_with_key(format!("{}\r\n", case.secret).as_bytes()),
+            ],
+            Mistake::SecretTrimmed => vec![case.hash_with_key(case.secret.trim().as_bytes())],
+            Mistake::TrimmedInput => {
+                let user_id = case
+                    .user_id_text()
+                    .map(str::trim)
+                    .filter(|text| !text.is_empty())
+                    .map(Cow::Borrowed)
+                    .or_else(|| case.user_id_integer().map(|n| Cow::Owned(n.to_string())));
+                let email = case.email.map(str::trim).filter(|text| !text.is_empty());
+                vec![case.hash_text(user_id.as_deref().or(email))]
+            }
+            Mistake::LowercasedInput => vec![case.transform_text(str::to_lowercase)],
+            Mistake::UnicodeNormalized => vec![
+                case.transform_text(|t| t.nfc().collect()),
+                case.transform_text(|t| t.nfd().collect()),
+                case.transform_text(|t| t.nfkc().collect()),
+                case.transform_text(|t| t.nfkd().collect()),
+            ],
+            Mistake::Latin1Encoded => vec![case.encode_message(|t| {
+                t.chars()
+                    .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                    .collect()
+            })],
+            Mistake::Utf16Encoded => vec![
+                case.encode_message(|t| t.encode_utf16().flat_map(u16::to_le_bytes).collect()),
+                case.encode_message(|t| t.encode_utf16().flat_map(u16::to_be_bytes).collect()),
+            ],
+            Mistake::AsciiReplaced => vec![
+                case.transform_text(|t| {
+                    t.chars()
+                        .map(|c| if c.is_ascii() { c } else { '?' })
+                        .collect()
+                }),
+                case.transform_text(|t| {
+                    let mut out = String::with_capacity(t.len());
+                    for c in t.chars() {
+                        if c.is_ascii() {
+                            out.push(c);
+                        } else {
+                            out.extend(std::iter::repeat_n('?', c.len_utf16()));
+                        }
+                    }
+                    out
+                }),
+            ],
+            Mistake::StringifiedNull => ["null", "None", "undefined", "nil"]
+                .into_iter()
+                .map(|literal| {
+                    if case.user_id_missing_or_null() {
+                        case.hash_text(Some(literal))
+                    } else {
+                        case.correct.clone()
+                    }
+                })
+                .collect(),
+            Mistake::HtmlEscapedInput => vec![
+                case.transform_text(|t| html_escape(t, Some("&#x27;"))),
+                case.transform_text(|t| html_escape(t, Some("&#039;"))),
+                case.transform_text(|t| html_escape(t, Some("&#39;"))),
+                case.transform_text(|t| html_escape(t, None)),
+            ],
+            Mistake::NumericIdMisformat => match case.user_id_integer() {
+                Some(n) => vec![
+                    case.hash_text(Some(&format!("{n}.0"))),
+                    case.hash_text(Some(&exponent_form(n))),
+                    case.hash_text(Some(&float64_rounded(n))),
+                ],
+                None => vec![case.correct.clone(); 3],
+            },
+            Mistake::WrongPlatformSecret => Vec::new(),
+        };
+        self.variants()
+            .iter()
+            .zip(answers)
+            .map(|(&variant, answer)| Variant {
+                mistake: self,
+                variant,
+                answer,
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for Mistake {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Mistake {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Mistake {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = Cow::<'de, str>::deserialize(deserializer)?;
+        Mistake::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown mistake name {name:?}")))
+    }
+}
+
+/// One variant of a mistake, with what a port making it answers (or answered).
+///
+/// Serialised as `{"mistake": "BASE64_OUTPUT", "variant": "std", "answer": "..."}`; displayed
+/// as `BASE64_OUTPUT (std)`, or the bare name for a `"default"` variant.
+///
+/// ```
+/// use serde_json::json;
+/// use userhash_mistakes::{Input, Mistake};
+/// let email = json!("ada@example.com");
+/// let input = Input { secret: "secret", user_id: None, email: Some(&email) };
+/// let std = &Mistake::Base64Output.answers(&input)[0];
+/// assert_eq!(std.to_string(), "BASE64_OUTPUT (std)");
+/// assert_eq!(std.answer.as_ref().map(String::len), Some(44));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Variant {
+    /// The mistake.
+    pub mistake: Mistake,
+    /// Which variant: `"default"` for a mistake with one, else e.g. `"sha1"`, `"url-nopad"`.
+    pub variant: &'static str,
+    /// The port's answer on the input.
+    pub answer: Answer,
+}
+
+impl fmt::Display for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.variant == "default" {
+            write!(f, "{}", self.mistake)
+        } else {
+            write!(f, "{} ({})", self.mistake, self.variant)
+        }
+    }
+}
+
+/// For a failed generation case, every mistake whose answer equals `observed`, with the first
+/// matching variant, in [`Mistake::CATALOGUE`] order.
+///
+/// Several mistakes can match at once (an ASCII-replaced and a Latin-1-encoded "Łukasz" are
+/// both "?ukasz"). Besides recomputed answers, three rules name a mistake:
+/// [`Mistake::HashForUnidentified`] (`"any-hash"`) whenever any string came back for an
+/// unidentified user, [`Mistake::MissingHash`] (`"no-hash"`) whenever no hash came back for an
+/// identified one, and [`Mistake::TruncatedHash`] (`"prefix"`) whenever `observed` is a
+/// non-empty proper prefix of the correct hash. Nothing is returned when `observed` is the
+/// correct answer or the input is invalid under the reference.
+///
+/// ```
+/// use serde_json::json;
+/// use userhash_mistakes::{diagnose, Input, Mistake};
+/// let email = json!("ada@example.com");
+/// let input = Input { secret: "secret", user_id: None, email: Some(&email) };
+/// assert_eq!(diagnose(&input, &None)[0].mistake, Mistake::MissingHash);
+/// assert!(diagnose(&input, &Some("not a hash at all".to_owned())).is_empty());
+/// ```
+pub fn diagnose(input: &Input<'_>, observed: &Answer) -> Vec<Variant> {
+    let Some(case) = Case::new(input) else {
+        return Vec::new();
+    };
+    if *observed == case.correct {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for &mistake in Mistake::CATALOGUE {
+        if let Some(variant) = mistake
+            .compute(&case)
+            .into_iter()
+            .find(|variant| variant.answer == *observed)
+        {
+            found.push(variant);
+            continue;
+        }
+        let rule = match (mistake, &case.correct, observed) {
+            (Mistake::HashForUnidentified, None, Some(_)) => Some("any-hash"),
+            (Mistake::MissingHash, Some(_), None) => Some("no-hash"),
+            (Mistake::TruncatedHash, Some(correct), Some(seen))
+                if !seen.is_empty()
+                    && seen.len() < correct.len()
+                    && correct.starts_with(seen.as_str()) =>
+            {
+                Some("prefix")
+            }
+            _ => None,
+        };
+        if let Some(variant) = rule {
+            found.push(Variant {
+                mistake,
+                variant,
+                answer: observed.clone(),
+            });
+        }
+    }
+    found
+}
+
+/// For a failed verification case, where the port accepted `presented` although the reference
+/// refuses it: every mistake (first matching variant, [`Mistake::CATALOGUE`] order) whose
+/// recomputed hash equals `presented`, since a port's verifier recomputes the mistaken hash
+/// and compares.
+///
+/// Only recomputed answers count (no rule-based names). Nothing is returned when `presented`
+/// is the correct hash or the input is invalid.
+///
+/// ```
+/// use serde_json::json;
+/// use userhash_mistakes::{diagnose_accepted_hash, Input, Mistake};
+/// let (user_id, email) = (json!("87"), json!("ada@example.com"));
+/// let input = Input { secret: "secret", user_id: Some(&user_id), email: Some(&email) };
+/// // The port's verifier hashes the email although a user_id was sent.
+/// let by_email = userhash::Signer::new("secret")?.sign_message(b"ada@example.com");
+/// let found = diagnose_accepted_hash(&input, &by_email);
+/// assert_eq!(found[0].mistake, Mistake::EmailWhenUserIdPresent);
+/// # Ok::<(), userhash::Error>(())
+/// ```
+pub fn diagnose_accepted_hash(input: &Input<'_>, presented: &str) -> Vec<Variant> {
+    let Some(case) = Case::new(input) else {
+        return Vec::new();
+    };
+    if case.correct.as_deref() == Some(presented) {
+        return Vec::new();
+    }
+    Mistake::CATALOGUE
+        .iter()
+        .filter_map(|mistake| {
+            mistake
+                .compute(&case)
+                .into_iter()
+                .find(|variant| variant.answer.as_deref() == Some(presented))
+        })
+        .collect()
+}
+
+/// [`Mistake::WrongPlatformSecret`]: the indices of `other_secrets` under which the reference
+/// rule yields `observed` for this input's identity.
+///
+/// Only indices come back, never secrets; nothing here prints them. Empty secrets are
+/// skipped. Nothing is returned for an invalid input, an unidentified user, or when
+/// `observed` is already the correct hash.
+///
+/// ```
+/// use serde_json::json;
+/// use userhash_mistakes::{match_other_secrets, Input};
+/// let user_id = json!("87");
+/// let input = Input { secret: "web-secret", user_id: Some(&user_id), email: None };
+/// let ios = userhash::Signer::new("ios-secret")?.sign_message(b"87");
+/// assert_eq!(match_other_secrets(&input, &ios, &["android-secret", "ios-secret"]), [1]);
+/// # Ok::<(), userhash::Error>(())
+/// ```
+pub fn match_other_secrets(
+    input: &Input<'_>,
+    observed: &str,
+    other_secrets: &[&str],
+) -> Vec<usize> {
+    let Some(case) = Case::new(input) else {
+        return Vec::new();
+    };
+    if case.identity.message().is_none() || case.correct.as_deref() == Some(observed) {
+        return Vec::new();
+    }
+    other_secrets
+        .iter()
+        .enumerate()
+        .filter(|(_, secret)| {
+            Signer::new(secret)
+                .ok()
+                .and_then(|signer| signer.user_hash(&case.identity))
+                .is_some_and(|hash| hash == observed)
+        })
+        .map(|(index, _)| index)
+        .collect()
+}
+
+/// A valid input, with the reference's view of it computed once.
+struct Case<'a> {
+    secret: &'a str,
+    /// The raw user_id field.
+    raw_user_id: Option<&'a Value>,
+    /// The user_id as the reference reads it (`None` when absent).
+    user_id: Option<Cow<'a, str>>,
+    /// The email as the reference reads it (`None` when absent).
+    email: Option<&'a str>,
+    identity: Identity<'a>,
+    /// The reference tag of the selected message, if any.
+    tag: Option<[u8; TAG_LEN]>,
+    correct: Answer,
+}
+
+impl<'a> Case<'a> {
+    /// `None` when the reference rejects the input.
+    fn new(input: &Input<'a>) -> Option<Self> {
+        let signer = Signer::new(input.secret).ok()?;
+        let identity = Identity::from_json(input.user_id, input.email).ok()?;
+        let user_id = userhash::profile::user_id_from_json(input.user_id)
+            .ok()?
+            .and_then(UserId::to_message);
+        let email = userhash::profile::email_from_json(input.email)
+            .ok()?
+            .filter(|email| !email.is_empty());
+        let tag = identity
+            .message()
+            .map(|message| hmac_sha256(input.secret.as_bytes(), message.as_bytes()));
+        let correct = signer.user_hash(&identity).map(String::from);
+        Some(Case {
+            secret: input.secret,
+            raw_user_id: input.user_id,
+            user_id,
+            email,
+            identity,
+            tag,
+            correct,
+        })
+    }
+
+    /// The message the reference hashes.
+    fn message(&self) -> Option<&str> {
+        self.identity.message()
+    }
+
+    fn user_id_text(&self) -> Option<&'a str> {
+        match self.raw_user_id {
+            Some(Value::String(text)) => Some(text),
+            _ => None,
+        }
+    }
+
+    fn user_id_integer(&self) -> Option<i128> {
+        match userhash::profile::user_id_from_json(self.raw_user_id) {
+            Ok(Some(UserId::Integer(n))) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn user_id_missing_or_null(&self) -> bool {
+        matches!(self.raw_user_id, None | Some(Value::Null))
+    }
+
+    /// The reference hash of an arbitrary message (`None` → no hash).
+    fn hash_text(&self, message: Option<&str>) -> Answer {
+        message.map(|m| hex(&hmac_sha256(self.secret.as_bytes(), m.as_bytes())))
+    }
+
+    /// The correct tag rendered some other way.
+    fn render(&self, render: impl Fn(&[u8; TAG_LEN]) -> String) -> Answer {
+        self.tag.as_ref().map(render)
+    }
+
+    /// Any function of the selected message's UTF-8 bytes.
+    fn map_message(&self, hash: impl Fn(&[u8]) -> String) -> Answer {
+        self.message().map(|m| hash(m.as_bytes()))
+    }
+
+    /// HMAC-SHA256 of the selected message under another key.
+    fn hash_with_key(&self, key: &[u8]) -> Answer {
+        self.map_message(|m| hex(&hmac_sha256(key, m)))
+    }
+
+    /// The selected message transformed as text, then hashed as UTF-8.
+    fn transform_text(&self, transform: impl Fn(&str) -> String) -> Answer {
+        self.hash_text(self.message().map(transform).as_deref())
+    }
+
+    /// The selected message encoded into other bytes, then hashed.
+    fn encode_message(&self, encode: impl Fn(&str) -> Vec<u8>) -> Answer {
+        self.message()
+            .map(|m| hex(&hmac_sha256(self.secret.as_bytes(), &encode(m))))
+    }
+}
+
+/// Lowercase hex of any byte string.
+fn hex(bytes: &[u8]) -> String {
+    if let Ok(tag) = <&[u8; TAG_LEN]>::try_from(bytes) {
+        return UserHash::from_tag(tag).into();
+    }
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// HMAC (RFC 2104) over any block digest, for the [`Mistake::WrongDigest`] variants.
+fn hmac_with<D: Digest + BlockSizeUser>(key: &[u8], message: &[u8]) -> Vec<u8> {
+    let block = D::block_size();
+    let mut key_block = if key.len() > block {
+        D::digest(key).to_vec()
+    } else {
+        key.to_vec()
+    };
+    key_block.resize(block, 0);
+    let inner_pad: Vec<u8> = key_block.iter().map(|byte| byte ^ 0x36).collect();
+    let outer_pad: Vec<u8> = key_block.iter().map(|byte| byte ^ 0x5c).collect();
+    let inner = D::new()
+        .chain_update(&inner_pad)
+        .chain_update(message)
+        .finalize();
+    D::new()
+        .chain_update(&outer_pad)
+        .chain_update(inner)
+        .finalize()
+        .to_vec()
+}
+
+/// Node's `Buffer.from(s, 'hex')`: hex pairs from the start up to the first pair that is not
+/// two hex digits; a dangling odd digit is dropped.
+fn node_hex_decode(secret: &str) -> Vec<u8> {
+    let digit = |byte: u8| char::from(byte).to_digit(16);
+    let mut key = Vec::new();
+    for pair in secret.as_bytes().chunks_exact(2) {
+        match (digit(pair[0]), digit(pair[1])) {
+            (Some(high), Some(low)) => key.extend(u8::try_from(high * 16 + low).ok()),
+            _ => break,
+        }
+    }
+    key
+}
+
+/// Lenient base64 (Node's `Buffer.from(s, 'base64')`): characters outside the standard and
+/// URL-safe alphabets (padding included) are dropped, the rest decoded, and bits that do not
+/// make a whole byte at the end ignored.
+fn lenient_base64_decode(secret: &str) -> Vec<u8> {
+    let sextet = |byte: u8| -> Option<u32> {
+        match byte {
+            b'A'..=b'Z' => Some(u32::from(byte - b'A')),
+            b'a'..=b'z' => Some(u32::from(byte - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(byte - b'0') + 52),
+            b'+' | b'-' => Some(62),
+            b'/' | b'_' => Some(63),
+            _ => None,
+        }
+    };
+    let mut key = Vec::new();
+    let (mut bits, mut count) = (0u32, 0u32);
+    for value in secret.bytes().filter_map(sextet) {
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            key.push(((bits >> count) & 0xff) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    key
+}
+
+/// `& < >` always, `"` and `'` when `apostrophe` gives the latter's entity.
+fn html_escape(text: &str, apostrophe: Option<&str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match (c, apostrophe) {
+            ('&', _) => out.push_str("&amp;"),
+            ('<', _) => out.push_str("&lt;"),
+            ('>', _) => out.push_str("&gt;"),
+            ('"', Some(_)) => out.push_str("&quot;"),
+            ('\'', Some(entity)) => out.push_str(entity),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The exact digits of `n` as `d[.ddd]eN`: 42 → "4.2e1", 100 → "1e2", 0 → "0e0", -7 → "-7e0".
+fn exponent_form(n: i128) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let (first, rest) = digits.split_at(1);
+    let fraction = rest.trim_end_matches('0');
+    let sign = if n < 0 { "-" } else { "" };
+    let point = if fraction.is_empty() { "" } else { "." };
+    format!("{sign}{first}{point}{fraction}e{}", rest.len())
+}
+
+/// `n` rounded to the nearest 64-bit float and printed as an integer again, as JavaScript
+/// does to ids above 2^53.
+fn float64_rounded(n: i128) -> String {
+    // Every integral f64 below 2^127 is exact in i128; user_ids fit in 64 bits.
+    ((n as f64) as i128).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn input<'a>(
+        secret: &'a str,
+        user_id: Option<&'a Value>,
+        email: Option<&'a Value>,
+    ) -> Input<'a> {
+        Input {
+            secret,
+            user_id,
+            email,
+        }
+    }
+
+    #[test]
+    fn names_round_trip_and_hints_exist() {
+        for &mistake in Mistake::ALL {
+            assert_eq!(Mistake::from_name(mistake.name()), Some(mistake));
+            assert_eq!(mistake.to_string(), mistake.name());
+            assert!(!mistake.hint().is_empty(), "{mistake} has no hint");
+            assert!(
+                !mistake.hint().contains('\n'),
+                "{mistake}'s hint is not one line"
+            );
+            let json = serde_json::to_string(&mistake).unwrap();
+            assert_eq!(json, format!("\"{}\"", mistake.name()));
+            assert_eq!(serde_json::from_str::<Mistake>(&json).unwrap(), mistake);
+        }
+        assert_eq!(Mistake::from_name("NOT_A_MISTAKE"), None);
+        assert!(serde_json::from_str::<Mistake>("\"NOT_A_MISTAKE\"").is_err());
+    }
+
+    #[test]
+    fn catalogue_is_all_but_wrong_platform_secret_in_declaration_order() {
+        assert_eq!(Mistake::CATALOGUE.len() + 1, Mistake::ALL.len());
+        assert_eq!(
+            &Mistake::ALL[..Mistake::CATALOGUE.len()],
+            Mistake::CATALOGUE
+        );
+        assert_eq!(Mistake::ALL.last(), Some(&Mistake::WrongPlatformSecret));
+        // Declaration order = catalogue order, so `Ord` sorts as reports list.
+        assert!(Mistake::ALL.windows(2).all(|pair| pair[0] < pair[1]));
+        for &mistake in Mistake::CATALOGUE {
+            assert!(!mistake.variants().is_empty());
+        }
+        assert!(Mistake::WrongPlatformSecret.variants().is_empty());
+    }
+
+    #[test]
+    fn generic_hmac_matches_the_hmac_crate_and_the_reference() {
+        use hmac::{Hmac, Mac};
+        macro_rules! crate_hmac {
+            ($digest:ty, $key:expr, $message:expr) => {{
+                let mut mac = Hmac::<$digest>::new_from_slice($key).unwrap();
+                mac.update($message);
+                mac.finalize().into_bytes().to_vec()
+            }};
+        }
+        let long_key = [0x5a; 200];
+        for key in [&b""[..], b"secret", &long_key[..]] {
+            for message in [&b""[..], b"87", &[b'x'; 300][..]] {
+                assert_eq!(
+                    hmac_with::<sha1::Sha1>(key, message),
+                    crate_hmac!(sha1::Sha1, key, message)
+                );
+                assert_eq!(
+                    hmac_with::<md5::Md5>(key, message),
+                    crate_hmac!(md5::Md5, key, message)
+                );
+                assert_eq!(
+                    hmac_with::<Sha512>(key, message),
+                    crate_hmac!(Sha512, key, message)
+                );
+                assert_eq!(
+                    hmac_with::<Sha224>(key, message),
+                    crate_hmac!(Sha224, key, message)
+                );
+                assert_eq!(
+                    hmac_with::<Sha256>(key, message),
+                    hmac_sha256(key, message).to_vec()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn secret_decoders() {
+        assert_eq!(node_hex_decode("deadBEEF"), [0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(node_hex_decode("abc"), [0xab]);
+        assert_eq!(node_hex_decode("ab0zcd"), [0xab]);
+        assert_eq!(node_hex_decode("secret"), [0u8; 0]);
+        assert_eq!(node_hex_decode("é1"), [0u8; 0]);
+        assert_eq!(lenient_base64_decode("c2VjcmV0"), b"secret");
+        assert_eq!(lenient_base64_decode("c2VjcmV0=="), b"secret");
+        assert_eq!(lenient_base64_decode("c2 Vj\ncm=V0"), b"secret");
+        assert_eq!(lenient_base64_decode("-_-_"), [0xfb, 0xff, 0xbf]);
+        assert_eq!(lenient_base64_decode("+/+/"), [0xfb, 0xff, 0xbf]);
+        assert_eq!(
+            lenient_base64_decode("abcde"),
+            lenient_base64_decode("abcd")
+        );
+        assert_eq!(lenient_base64_decode("!!"), [0u8; 0]);
+    }
+
+    #[test]
+    fn numeric_forms() {
+        assert_eq!(exponent_form(42), "4.2e1");
+        assert_eq!(exponent_form(100), "1e2");
+        assert_eq!(exponent_form(0), "0e0");
+        assert_eq!(exponent_form(-7), "-7e0");
+        assert_eq!(exponent_form(-1050), "-1.05e3");
+        assert_eq!(exponent_form(9_007_199_254_740_993), "9.007199254740993e15");
+        assert_eq!(float64_rounded(9_007_199_254_740_993), "9007199254740992");
+        assert_eq!(float64_rounded(42), "42");
+        assert_eq!(
+            float64_rounded(i128::from(u64::MAX)),
+            "18446744073709551616"
+        );
+        assert_eq!(
+            float64_rounded(i128::from(i64::MIN)),
+            "-9223372036854775808"
+        );
+    }
+
+    #[test]
+    fn html_escapes() {
+        let text = r#"<a href="x">Tom & 'Jerry'</a>"#;
+        assert_eq!(
+            html_escape(text, Some("&#x27;")),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#x27;Jerry&#x27;&lt;/a&gt;"
+        );
+        assert_eq!(
+            html_escape(text, None),
+            "&lt;a href=\"x\"&gt;Tom &amp; 'Jerry'&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn invalid_inputs_give_nothing() {
+        let (id, float, flag) = (json!("87"), json!(4.5), json!(true));
+        let cases = [
+            input("", Some(&id), None),
+            input("secret", Some(&float), None),
+            input("secret", Some(&flag), None),
+            input("secret", None, Some(&float)),
+            input("secret", Some(&id), Some(&flag)),
+        ];
+        for case in &cases {
+            for &mistake in Mistake::CATALOGUE {
+                assert!(mistake.answers(case).is_empty());
+                assert!(mistake.all_answers(case).is_empty());
+            }
+            assert!(diagnose(case, &None).is_empty());
+            assert!(diagnose(case, &Some("x".into())).is_empty());
+            assert!(diagnose_accepted_hash(case, "x").is_empty());
+            assert!(match_other_secrets(case, "x", &["other"]).is_empty());
+        }
+    }
+}

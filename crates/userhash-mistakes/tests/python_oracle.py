@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""An independent oracle for the mistake catalogue, standard library only.
+
+Reads a JSON array of inputs on stdin, each {"secret": str, "user_id"?: ..., "email"?: ...}
+(a missing key = the field is absent), and prints a JSON array with, per input:
+
+    {"reference": <correct answer or null>,
+     "mistakes": {"MISTAKE_NAME": [[variant, answer-or-null], ...], ...}}
+
+with every variant of every recomputable mistake in the catalogue's order, including those
+that happen to equal the reference answer. Inputs are assumed valid under the reference
+(non-empty secret, user_id a string/integer/null, email a string/null).
+
+Written from the catalogue's definitions with Python's own hmac, hashlib, base64,
+unicodedata, html and decimal modules, so that it shares no code with the Rust crate.
+Known divergence: str.strip() also strips U+001C..U+001F, which Rust's str::trim keeps;
+the test inputs avoid those characters.
+"""
+import base64
+import decimal
+import hashlib
+import hmac
+import html
+import json
+import re
+import sys
+import unicodedata
+
+if hasattr(sys, "set_int_max_str_digits"):
+    sys.set_int_max_str_digits(0)
+
+
+def present(value):
+    """The reference reading of an identifier: None when missing, null or ""."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def mac_hex(key, msg, digest=hashlib.sha256):
+    return hmac.new(key, msg, digest).hexdigest()
+
+
+def node_hex(secret):
+    # Buffer.from(s, 'hex'): the longest prefix of whole hex pairs.
+    match = re.match(r"(?:[0-9a-fA-F]{2})*", secret)
+    return bytes.fromhex(match.group(0))
+
+
+def lenient_b64(secret):
+    kept = re.sub(r"[^A-Za-z0-9+/_-]", "", secret).replace("-", "+").replace("_", "/")
+    if len(kept) % 4 == 1:
+        kept = kept[:-1]
+    return base64.b64decode(kept + "=" * (-len(kept) % 4))
+
+
+def php_escape(text):
+    # htmlspecialchars($s, ENT_QUOTES)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#039;"))
+
+
+def rails_escape(text):
+    # ERB::Util.html_escape
+    table = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+    return "".join(table.get(c, c) for c in text)
+
+
+def exponent(n):
+    # Exact digits, shortest mantissa: Decimal does no rounding at this size.
+    text = format(decimal.Decimal(n).normalize(decimal.Context(prec=100)), "e")
+    return text.replace("e+", "e")
+
+
+def oracle(case):
+    secret = case["secret"]
+    raw_uid = case.get("user_id")
+    raw_email = case.get("email")
+    key = secret.encode("utf-8")
+    uid = present(raw_uid)
+    email = present(raw_email)
+    msg = uid if uid is not None else email
+
+    def h(text, k=key):
+        return None if text is None else mac_hex(k, text.encode("utf-8"))
+
+    def hb(data):
+        return None if data is None else mac_hex(key, data)
+
+    def on_msg(fn):
+        return None if msg is None else fn(msg)
+
+    tag = None if msg is None else hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
+
+    def on_tag(fn):
+        return None if tag is None else fn(tag)
+
+    reference = h(msg)
+    out = {}
+    out["EMAIL_WHEN_USER_ID_PRESENT"] = [["default", h(email if email is not None else msg)]]
+    out["HASH_FOR_UNIDENTIFIED"] = [["default", h(msg if msg is not None else "")]]
+    out["MISSING_HASH"] = [["default", h(uid)]]
+    out["UPPERCASE_HEX"] = [["default", on_tag(lambda t: t.hex().upper())]]
+    out["BASE64_OUTPUT"] = [
+        ["std", on_tag(lambda t: base64.b64encode(t).decode())],
+        ["std-nopad", on_tag(lambda t: base64.b64encode(t).decode().rstrip("="))],
+        ["url", on_tag(lambda t: base64.urlsafe_b64encode(t).decode())],
+        ["url-nopad", on_tag(lambda t: base64.urlsafe_b64encode(t).decode().rstrip("="))],
+        ["std-newline", on_tag(lambda t: base64.encodebytes(t).decode())],
+    ]
+    out["DROPPED_LEADING_ZEROS"] = [
+        ["whole", on_tag(lambda t: format(int.from_bytes(t, "big"), "x"))],
+        ["per-byte", on_tag(lambda t: "".join("%x" % b for b in t))],
+    ]
+    out["TRUNCATED_HASH"] = [
+        ["128-bit", on_tag(lambda t: t[:16].hex())],
+        ["160-bit", on_tag(lambda t: t[:20].hex())],
+    ]
+    out["PLAIN_SHA256_CONCAT"] = [
+        ["secret-message", on_msg(lambda m: hashlib.sha256(key + m.encode("utf-8")).hexdigest())],
+        ["message-secret", on_msg(lambda m: hashlib.sha256(m.encode("utf-8") + key).hexdigest())],
+    ]
+    out["WRONG_DIGEST"] = [
+        [name, on_msg(lambda m, d=d: mac_hex(key, m.encode("utf-8"), d))]
+        for name, d in (("sha1", hashlib.sha1), ("md5", hashlib.md5),
+                        ("sha512", hashlib.sha512), ("sha224", hashlib.sha224))
+    ]
+    out["KEY_MESSAGE_SWAPPED"] = [["default", on_msg(lambda m: mac_hex(m.encode("utf-8"), key))]]
+    out["SECRET_HEX_DECODED"] = [["node", h(msg, node_hex(secret))]]
+    out["SECRET_BASE64_DECODED"] = [["lenient", h(msg, lenient_b64(secret))]]
+    out["TRAILING_NEWLINE_IN_SECRET"] = [
+        ["lf", h(msg, (secret + "\n").encode("utf-8"))],
+        ["crlf", h(msg, (secret + "\r\n").encode("utf-8"))],
+    ]
+    out["SECRET_TRIMMED"] = [["default", h(msg, secret.strip().encode("utf-8"))]]
+
+    def trimmed(value):
+        return present(value.strip()) if isinstance(value, str) else present(value)
+
+    t_uid, t_email = trimmed(raw_uid), trimmed(raw_email)
+    out["TRIMMED_INPUT"] = [["default", h(t_uid if t_uid is not None else t_email)]]
+    out["LOWERCASED_INPUT"] = [["default", on_msg(lambda m: h(m.lower()))]]
+    out["UNICODE_NORMALIZED"] = [
+        [form.lower(), on_msg(lambda m, form=form: h(unicodedata.normalize(form, m)))]
+        for form in ("NFC", "NFD", "NFKC", "NFKD")
+    ]
+    out["LATIN1_ENCODED"] = [["default", on_msg(lambda m: hb(m.encode("latin-1", "replace")))]]
+    out["UTF16_ENCODED"] = [
+        ["le", on_msg(lambda m: hb(m.encode("utf-16-le")))],
+        ["be", on_msg(lambda m: hb(m.encode("utf-16-be")))],
+    ]
+    out["ASCII_REPLACED"] = [
+        ["code-point", on_msg(lambda m: hb(m.encode("ascii", "replace")))],
+        ["utf16-unit", on_msg(lambda m: h("".join(
+            c if ord(c) < 128 else "?" * (len(c.encode("utf-16-le")) // 2) for c in m)))],
+    ]
+    out["STRINGIFIED_NULL"] = [
+        [lit, h(lit) if raw_uid is None else reference]
+        for lit in ("null", "None", "undefined", "nil")
+    ]
+    out["HTML_ESCAPED_INPUT"] = [
+        ["python", on_msg(lambda m: h(html.escape(m, quote=True)))],
+        ["php", on_msg(lambda m: h(php_escape(m)))],
+        ["rails", on_msg(lambda m: h(rails_escape(m)))],
+        ["minimal", on_msg(lambda m: h(html.escape(m, quote=False)))],
+    ]
+    if is_int(raw_uid):
+        n = raw_uid
+        out["NUMERIC_ID_MISFORMAT"] = [
+            ["float", h(str(n) + ".0")],
+            ["exponent", h(exponent(n))],
+            ["float64-rounded", h(str(int(float(n))))],
+        ]
+    else:
+        out["NUMERIC_ID_MISFORMAT"] = [[v, reference] for v in ("float", "exponent", "float64-rounded")]
+    return {"reference": reference, "mistakes": out}
+
+
+def main():
+    cases = json.load(sys.stdin)
+    json.dump([oracle(case) for case in cases], sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
