@@ -267,16 +267,15 @@ fn input_of(case: &userhash_vectors::format::GenerationCase) -> Input<'_> {
     }
 }
 
+/// Variants that only `acceptable` cases tell apart, by design: rounding an integer above 2^53
+/// through a double is what every JavaScript port does, so it is a warning, not a failure.
+const CAUGHT_ONLY_BY_ACCEPTABLE_CASES: [(&str, &str); 1] =
+    [("NUMERIC_ID_MISFORMAT", "float64-rounded")];
+
 /// For every catalogued mistake, and every variant of it, some `valid` case's expected answer
 /// differs from what a port making that mistake answers: the suite catches it.
 #[test]
 fn every_catalogue_mistake_is_caught_by_a_valid_case() {
-    let file = user_hash_file();
-    let valid: Vec<_> = file
-        .tests
-        .iter()
-        .filter(|case| case.result == Verdict::Valid)
-        .collect();
     // The list, typed out, so an empty or shrunken catalogue cannot pass vacuously.
     let required = [
         "EMAIL_WHEN_USER_ID_PRESENT",
@@ -308,25 +307,36 @@ fn every_catalogue_mistake_is_caught_by_a_valid_case() {
         .map(|mistake| mistake.name())
         .collect();
     assert_eq!(catalogue, required);
-    let mut uncaught = Vec::new();
-    for &mistake in Mistake::CATALOGUE {
-        let mut variants: BTreeMap<&str, usize> = BTreeMap::new();
-        for case in &valid {
-            let GenerationExpected::Hash(expected) = &case.expected else {
-                continue;
-            };
-            for variant in mistake.answers(&input_of(case)) {
-                let caught = variant.answer != expected.user_hash;
-                *variants.entry(variant.variant).or_default() += usize::from(caught);
+
+    let file = user_hash_file();
+    let mut catches: BTreeMap<(&str, &str, Verdict), usize> = BTreeMap::new();
+    for case in &file.tests {
+        let GenerationExpected::Hash(expected) = &case.expected else {
+            continue;
+        };
+        for &mistake in Mistake::CATALOGUE {
+            for variant in mistake.all_answers(&input_of(case)) {
+                if variant.answer != expected.user_hash {
+                    *catches
+                        .entry((mistake.name(), variant.variant, case.result))
+                        .or_default() += 1;
+                }
             }
         }
-        if variants.is_empty() {
-            uncaught.push(format!(
-                "{mistake}: no variant was computed on any valid case"
-            ));
-        }
-        for (variant, catches) in variants {
-            if catches == 0 {
+    }
+    let mut uncaught = Vec::new();
+    for &mistake in Mistake::CATALOGUE {
+        for &variant in mistake.variants() {
+            let by_valid = catches.contains_key(&(mistake.name(), variant, Verdict::Valid));
+            let by_acceptable =
+                catches.contains_key(&(mistake.name(), variant, Verdict::Acceptable));
+            if CAUGHT_ONLY_BY_ACCEPTABLE_CASES.contains(&(mistake.name(), variant)) {
+                if by_valid || !by_acceptable {
+                    uncaught.push(format!(
+                        "{mistake} ({variant}) should be caught by acceptable cases only"
+                    ));
+                }
+            } else if !by_valid {
                 uncaught.push(format!("{mistake} ({variant})"));
             }
         }
