@@ -282,12 +282,14 @@ pub fn cases() -> Vec<VerifyCase> {
         by_user(),
         &base64_standard(&hex_to_bytes(&good)),
     );
-    c.refuse(
+    c.add(
+        Verdict::Invalid,
         "verify-dropped-leading-zeros",
-        "The 00-prefixed correct hash with its leading zeros dropped.",
+        "The 00-prefixed correct hash (secret \"secret\", user_id \"87\") with its leading zeros dropped.",
         &["WrongFormat", "LeadingZeros"],
+        "secret",
         (text("87"), absent()),
-        &sign("secret", "87").trim_start_matches('0').to_owned(),
+        sign("secret", "87").trim_start_matches('0'),
     );
     c.refuse(
         "verify-not-hex",
