@@ -1,0 +1,46 @@
+//! Rendering a [`RunReport`](crate::run::RunReport) in the output formats.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+
+use crate::run::RunReport;
+
+/// `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Colour summary, then each failure with expected vs actual, diagnosis and hint.
+    Human,
+    /// The full JSON report.
+    Json,
+    /// JUnit XML, for CI test-report importers.
+    Junit,
+    /// Markdown: a summary table and a failures table.
+    Markdown,
+    /// GitHub Actions `::error` annotations, then the markdown summary.
+    Github,
+}
+
+/// Rendering options.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    /// Use ANSI colours (human format only).
+    pub color: bool,
+    /// `-v`: list passing cases and stderr tails too.
+    pub verbose: bool,
+    /// `-q`: the summary line only.
+    pub quiet: bool,
+}
+
+/// Renders the report.
+pub fn render(report: &RunReport, format: Format, style: Style) -> String {
+    match format {
+        Format::Human => human::render(report, style),
+        Format::Json => json::render(report),
+        Format::Junit => junit::render(report),
+        Format::Markdown => markdown::render(report),
+        Format::Github => github::render(report),
+    }
+}

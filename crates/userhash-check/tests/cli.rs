@@ -1,0 +1,926 @@
+//! End-to-end tests of the `userhash-check` binary against the Python fixtures.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_userhash-check");
+const SECRET: &str = "s3cr3t-do-not-print";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> String {
+    format!("crates/userhash-check/tests/fixtures/{name}")
+}
+
+/// Runs the checker from the workspace root (adapter paths are relative to it).
+fn checker(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(BIN);
+    command.args(args).current_dir(root()).stdin(Stdio::null());
+    command
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1");
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    command.output().expect("the checker runs")
+}
+
+fn run_args<'a>(options: &[&'a str], adapter: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["run"];
+    args.extend_from_slice(options);
+    args.push("--");
+    args.extend_from_slice(adapter);
+    args
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+fn json_report(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a JSON report ({e}):\nstdout: {}\nstderr: {}",
+            text(&output.stdout),
+            text(&output.stderr)
+        )
+    })
+}
+
+fn summary(report: &Value, outcome: &str) -> u64 {
+    report["summary"][outcome].as_u64().unwrap_or(0)
+}
+
+fn case_ids() -> Vec<String> {
+    let output = checker(&["list"], &[]);
+    assert_eq!(code(&output), 0);
+    text(&output.stdout).lines().map(str::to_owned).collect()
+}
+
+fn first_user_hash_case() -> String {
+    let output = checker(&["list", "--format", "json"], &[]);
+    let cases: Value = serde_json::from_slice(&output.stdout).expect("json list");
+    cases
+        .as_array()
+        .and_then(|cases| {
+            cases
+                .iter()
+                .find(|c| c["kind"] == "user_hash" && c["result"] == "valid")
+        })
+        .and_then(|c| c["id"].as_str())
+        .expect("a valid user_hash case")
+        .to_owned()
+}
+
+const PYTHON_PORT: [&str; 2] = [
+    "python3",
+    "crates/userhash-check/adapters/python/adapter.py",
+];
+
+// --- run: conformant and broken ports ----------------------------------------------------------
+
+#[test]
+fn python_reference_port_conforms() {
+    let output = checker(&run_args(&["--format", "json"], &PYTHON_PORT), &[]);
+    let report = json_report(&output);
+    assert_eq!(code(&output), 0, "stderr: {}", text(&output.stderr));
+    assert_eq!(report["conformant"], true);
+    let cases = report["cases"].as_array().expect("cases").len() as u64;
+    assert_eq!(summary(&report, "pass"), cases, "{}", report["summary"]);
+    assert_eq!(report["implementation"]["language"], "python");
+}
+
+#[test]
+fn human_output_of_a_conformant_port() {
+    let output = checker(&run_args(&[], &PYTHON_PORT), &[]);
+    assert_eq!(code(&output), 0);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("CONFORMANT"), "{stdout}");
+    assert!(
+        !stdout.contains('\x1b'),
+        "no colour with NO_COLOR / not a terminal"
+    );
+}
+
+#[test]
+fn every_catalogue_mistake_is_diagnosed() {
+    let list = Command::new("python3")
+        .arg(fixture("broken_port.py"))
+        .arg("--list")
+        .current_dir(root())
+        .output()
+        .expect("python3 runs");
+    let variants: serde_json::Map<String, Value> =
+        serde_json::from_slice(&list.stdout).expect("--list prints JSON");
+    let mut problems = Vec::new();
+    let mut lines = Vec::new();
+    for mistake in userhash_mistakes::Mistake::CATALOGUE {
+        let name = mistake.name();
+        if !variants.contains_key(name) {
+            problems.push(format!("{name}: broken_port.py has no fixture"));
+            continue;
+        }
+        let script = fixture("broken_port.py");
+        let output = checker(
+            &run_args(&["--format", "json"], &["python3", &script, name]),
+            &[],
+        );
+        let report = match serde_json::from_slice::<Value>(&output.stdout) {
+            Ok(report) => report,
+            Err(e) => {
+                problems.push(format!(
+                    "{name}: no JSON report ({e}); stderr {}",
+                    text(&output.stderr)
+                ));
+                continue;
+            }
+        };
+        let run_level = report["mistakes"][name].as_u64().unwrap_or(0);
+        let in_cases = report["cases"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| {
+                c["diagnosis"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|m| m == name))
+            })
+            .count();
+        lines.push(format!(
+            "{name}: exit {}, run-level count {run_level}, cases naming it {in_cases}",
+            code(&output)
+        ));
+        if code(&output) != 1 || run_level == 0 || in_cases == 0 {
+            problems.push(lines.last().cloned().unwrap_or_default());
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "problems:\n{}\n\nall:\n{}",
+        problems.join("\n"),
+        lines.join("\n")
+    );
+}
+
+#[test]
+fn run_level_line_names_the_mistake() {
+    let script = fixture("broken_port.py");
+    let output = checker(&run_args(&[], &["python3", &script, "SECRET_TRIMMED"]), &[]);
+    assert_eq!(code(&output), 1);
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("all explained by SECRET_TRIMMED"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("hint:"), "{stdout}");
+}
+
+// --- faults ---------------------------------------------------------------------------------------
+
+fn fault_run(mode: &str, envs: &[(&str, &str)]) -> (Output, Duration) {
+    let script = fixture("fault_port.py");
+    let started = Instant::now();
+    let output = checker(
+        &run_args(
+            &["--format", "json", "--timeout", "1"],
+            &["python3", &script, mode],
+        ),
+        envs,
+    );
+    (output, started.elapsed())
+}
+
+fn fault_case(report: &Value, id: &str) -> Value {
+    report["cases"]
+        .as_array()
+        .and_then(|cases| cases.iter().find(|c| c["id"] == id))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+fn assert_single_fault(mode: &str, outcome: &str) -> Value {
+    let id = first_user_hash_case();
+    let (output, _) = fault_run(mode, &[("FAULT_CASE_ID", &id)]);
+    assert_eq!(code(&output), 1, "{mode}: {}", text(&output.stderr));
+    let report = json_report(&output);
+    let case = fault_case(&report, &id);
+    assert_eq!(case["outcome"], outcome, "{mode}: {case}");
+    assert_eq!(
+        summary(&report, outcome),
+        1,
+        "{mode}: {}",
+        report["summary"]
+    );
+    assert_eq!(
+        summary(&report, "not-run"),
+        0,
+        "{mode}: the run continues after a restart"
+    );
+    assert_eq!(report["restarts"], 1);
+    let others = report["cases"].as_array().map_or(0, Vec::len) as u64 - 1;
+    assert_eq!(
+        summary(&report, "pass"),
+        others,
+        "{mode}: {}",
+        report["summary"]
+    );
+    case
+}
+
+#[test]
+fn fault_hang_once() {
+    assert_single_fault("hang-once", "timeout");
+}
+
+#[test]
+fn fault_crash_once_keeps_stderr() {
+    let case = assert_single_fault("crash-once", "crash");
+    let stderr = case["stderr"].as_str().unwrap_or_default();
+    assert!(stderr.contains("crash-once"), "stderr tail: {stderr:?}");
+}
+
+#[test]
+fn fault_garbage() {
+    let case = assert_single_fault("garbage", "error");
+    assert!(
+        case["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not JSON"),
+        "{case}"
+    );
+}
+
+#[test]
+fn fault_wrong_seq() {
+    let case = assert_single_fault("wrong-seq", "error");
+    assert!(
+        case["message"].as_str().unwrap_or_default().contains("seq"),
+        "{case}"
+    );
+}
+
+fn assert_always_fault(mode: &str, outcome: &str) {
+    let (output, elapsed) = fault_run(mode, &[]);
+    assert_eq!(code(&output), 1, "{mode}");
+    let report = json_report(&output);
+    assert_eq!(
+        summary(&report, outcome),
+        4,
+        "{mode}: {}",
+        report["summary"]
+    );
+    assert!(summary(&report, "not-run") > 0, "{mode}");
+    assert_eq!(report["restarts"], 3);
+    assert!(report["stopped"].is_string());
+    assert!(elapsed < Duration::from_secs(30), "{mode} took {elapsed:?}");
+}
+
+#[test]
+fn fault_hang_always_ends_quickly() {
+    assert_always_fault("hang-always", "timeout");
+}
+
+#[test]
+fn fault_crash_always() {
+    assert_always_fault("crash-always", "crash");
+}
+
+#[test]
+fn fault_stderr_flood_is_bounded() {
+    let (output, elapsed) = fault_run("stderr-flood", &[]);
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+    assert!(output.stdout.len() + output.stderr.len() < 512 * 1024);
+    assert!(elapsed < Duration::from_secs(30));
+    let (human, _) = {
+        let script = fixture("fault_port.py");
+        let output = checker(
+            &run_args(&["-v"], &["python3", &script, "stderr-flood"]),
+            &[],
+        );
+        (output, ())
+    };
+    assert_eq!(code(&human), 0);
+    assert!(human.stdout.len() + human.stderr.len() < 512 * 1024);
+}
+
+fn assert_start_failure(mode: &str, envs: &[(&str, &str)], needle: &str) {
+    let script = fixture("fault_port.py");
+    let started = Instant::now();
+    let output = checker(
+        &run_args(
+            &["--timeout", "1", "--handshake-timeout", "2"],
+            &["python3", &script, mode],
+        ),
+        envs,
+    );
+    assert_eq!(code(&output), 2, "{mode}");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains(needle), "{mode}: {stderr}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn fault_bad_handshake() {
+    assert_start_failure("bad-handshake", &[], "refused the handshake: nope");
+}
+
+#[test]
+fn fault_no_handshake() {
+    assert_start_failure("no-handshake", &[], "exited before answering");
+}
+
+#[test]
+fn fault_slow_start() {
+    assert_start_failure(
+        "slow-start",
+        &[("FAULT_START_DELAY", "30")],
+        "handshake timed out",
+    );
+}
+
+#[test]
+fn command_not_found() {
+    let output = checker(&run_args(&[], &["./no-such-adapter-here"]), &[]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        text(&output.stderr).contains("not found"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn missing_command_is_a_usage_error() {
+    let output = checker(&["run"], &[]);
+    assert_eq!(code(&output), 2);
+}
+
+// --- selection, known failures, strict, max-fail ----------------------------------------------
+
+#[test]
+fn only_and_skip() {
+    let ids = case_ids();
+    let first = ids[0].clone();
+    let output = checker(
+        &run_args(&["--format", "json", "--only", &first], &PYTHON_PORT),
+        &[],
+    );
+    let report = json_report(&output);
+    assert_eq!(code(&output), 0);
+    assert_eq!(summary(&report, "pass"), 1);
+    assert_eq!(summary(&report, "skip"), ids.len() as u64 - 1);
+
+    let output = checker(
+        &run_args(
+            &["--format", "json", "--skip", "verify-*", "--skip", &first],
+            &PYTHON_PORT,
+        ),
+        &[],
+    );
+    let report = json_report(&output);
+    let verify = ids.iter().filter(|id| id.starts_with("verify-")).count() as u64;
+    assert_eq!(
+        summary(&report, "skip"),
+        verify + 1,
+        "{}",
+        report["summary"]
+    );
+
+    let output = checker(&run_args(&["--only", "[bad"], &PYTHON_PORT), &[]);
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
+fn known_failures_xfail_and_xpass() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let list = dir.path().join("known.txt");
+    let script = fixture("broken_port.py");
+    let broken = ["python3", script.as_str(), "SECRET_TRIMMED"];
+    // Write the current failures, then pass them back: every failure is now xfail.
+    let output = checker(
+        &run_args(
+            &[
+                "-q",
+                "--write-known-failures",
+                list.to_str().expect("utf-8"),
+            ],
+            &broken,
+        ),
+        &[],
+    );
+    assert_eq!(code(&output), 1);
+    let written = std::fs::read_to_string(&list).expect("written");
+    let failing: Vec<&str> = written.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(failing.len(), 2, "{written}");
+    let list_arg = list.to_str().expect("utf-8");
+    let output = checker(
+        &run_args(&["--format", "json", "--known-failures", list_arg], &broken),
+        &[],
+    );
+    let report = json_report(&output);
+    assert_eq!(code(&output), 0, "{}", report["summary"]);
+    assert_eq!(summary(&report, "xfail"), 2);
+
+    // A listed case that passes is xpass: reported, exit 0, but 1 under --strict.
+    let output = checker(
+        &run_args(
+            &["--format", "json", "--known-failures", list_arg],
+            &PYTHON_PORT,
+        ),
+        &[],
+    );
+    let report = json_report(&output);
+    assert_eq!(code(&output), 0);
+    assert_eq!(summary(&report, "xpass"), 2);
+    let output = checker(
+        &run_args(&["--strict", "--known-failures", list_arg], &PYTHON_PORT),
+        &[],
+    );
+    assert_eq!(code(&output), 1);
+
+    // An unknown id is a usage error.
+    std::fs::write(&list, "# comment\nno-such-case-id\n").expect("write");
+    let output = checker(
+        &run_args(&["--known-failures", list_arg], &PYTHON_PORT),
+        &[],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(text(&output.stderr).contains("no-such-case-id"));
+}
+
+#[test]
+fn strict_turns_warnings_into_failures() {
+    let script = fixture("broken_port.py");
+    let port = ["python3", script.as_str(), "UPPERCASE_HEX"];
+    let lenient = json_report(&checker(&run_args(&["--format", "json"], &port), &[]));
+    let strict = json_report(&checker(
+        &run_args(&["--format", "json", "--strict"], &port),
+        &[],
+    ));
+    let warns = summary(&lenient, "warn");
+    assert!(
+        warns > 0,
+        "the fixture deviates on acceptable cases: {}",
+        lenient["summary"]
+    );
+    assert_eq!(summary(&strict, "warn"), 0);
+    assert_eq!(summary(&strict, "fail"), summary(&lenient, "fail") + warns);
+}
+
+#[test]
+fn max_fail_stops_the_run() {
+    let script = fixture("broken_port.py");
+    let output = checker(
+        &run_args(
+            &["--format", "json", "--max-fail", "2"],
+            &["python3", &script, "UPPERCASE_HEX"],
+        ),
+        &[],
+    );
+    assert_eq!(code(&output), 1);
+    let report = json_report(&output);
+    assert_eq!(summary(&report, "fail"), 2, "{}", report["summary"]);
+    assert!(summary(&report, "not-run") > 0);
+}
+
+// --- formats ---------------------------------------------------------------------------------------
+
+fn python_parses_xml(path: &Path) -> bool {
+    Command::new("python3")
+        .args(["-c", "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); assert r.tag == 'testsuites', r.tag; assert len(r.findall('.//testcase')) > 0"])
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn junit_is_well_formed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = fixture("broken_port.py");
+    for (name, port) in [
+        (
+            "broken",
+            vec!["python3", script.as_str(), "HTML_ESCAPED_INPUT"],
+        ),
+        ("good", PYTHON_PORT.to_vec()),
+    ] {
+        let path = dir.path().join(format!("{name}.xml"));
+        let path_arg = path.to_str().expect("utf-8");
+        let output = checker(
+            &run_args(&["--format", "junit", "--output", path_arg], &port),
+            &[],
+        );
+        assert!(output.stdout.is_empty());
+        assert!(
+            python_parses_xml(&path),
+            "{name}: {}",
+            std::fs::read_to_string(&path).unwrap_or_default()
+        );
+        let xml = std::fs::read_to_string(&path).expect("read");
+        assert!(xml.contains("classname=\"user_hash\""));
+        if name == "broken" {
+            assert!(xml.contains("<failure"), "{xml}");
+        }
+    }
+}
+
+#[test]
+fn github_annotations_and_step_summary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let summary_path = dir.path().join("summary.md");
+    std::fs::write(&summary_path, "previous step\n").expect("write");
+    let script = fixture("broken_port.py");
+    let output = checker(
+        &run_args(
+            &["--format", "github"],
+            &["python3", &script, "SECRET_TRIMMED"],
+        ),
+        &[("GITHUB_STEP_SUMMARY", summary_path.to_str().expect("utf-8"))],
+    );
+    assert_eq!(code(&output), 1);
+    let stdout = text(&output.stdout);
+    let errors = stdout
+        .lines()
+        .filter(|l| l.starts_with("::error file=vectors/"))
+        .count();
+    assert_eq!(errors, 2, "{stdout}");
+    assert!(stdout.contains("SECRET_TRIMMED"));
+    let step_summary = std::fs::read_to_string(&summary_path).expect("summary");
+    assert!(step_summary.starts_with("previous step\n"));
+    assert!(
+        step_summary.contains("| outcome | cases |"),
+        "{step_summary}"
+    );
+}
+
+#[test]
+fn markdown_report() {
+    let script = fixture("broken_port.py");
+    let output = checker(
+        &run_args(
+            &["--format", "markdown"],
+            &["python3", &script, "SECRET_TRIMMED"],
+        ),
+        &[],
+    );
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("| outcome | cases |"));
+    assert!(stdout.contains("| case | kind | outcome |"));
+}
+
+// --- --vectors ---------------------------------------------------------------------------------------
+
+fn copy_vectors(dir: &Path) {
+    for name in [
+        "user_hash.json",
+        "user_hash_verify.json",
+        "hmac_sha256.json",
+    ] {
+        std::fs::copy(root().join("vectors").join(name), dir.join(name)).expect("copy");
+    }
+}
+
+fn edit(path: &Path, change: impl FnOnce(&mut Value)) {
+    let mut value: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json");
+    change(&mut value);
+    std::fs::write(path, serde_json::to_string_pretty(&value).expect("json")).expect("write");
+}
+
+#[test]
+fn vectors_dir_is_used_and_validated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_vectors(dir.path());
+    let vectors = dir.path().to_str().expect("utf-8");
+    let output = checker(&run_args(&["--vectors", vectors, "-q"], &PYTHON_PORT), &[]);
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+
+    let file = dir.path().join("user_hash.json");
+    edit(&file, |v| v["tests"][3]["result"] = Value::from("bogus"));
+    let output = checker(&run_args(&["--vectors", vectors], &PYTHON_PORT), &[]);
+    assert_eq!(code(&output), 2);
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("user_hash.json") && stderr.contains("/tests/3") && stderr.contains("fix:"),
+        "{stderr}"
+    );
+
+    copy_vectors(dir.path());
+    edit(&file, |v| {
+        if let Some(tests) = v["tests"].as_array_mut() {
+            tests.pop();
+        }
+    });
+    let output = checker(&run_args(&["--vectors", vectors], &PYTHON_PORT), &[]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        text(&output.stderr).contains("numberOfTests"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    copy_vectors(dir.path());
+    edit(&file, |v| {
+        let first = v["tests"][0]["id"].clone();
+        v["tests"][1]["id"] = first;
+    });
+    let output = checker(&run_args(&["--vectors", vectors], &PYTHON_PORT), &[]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        text(&output.stderr).contains("duplicate"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    let output = checker(&run_args(&["--vectors", "/no/such/dir"], &PYTHON_PORT), &[]);
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
+fn private_secrets_are_redacted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_vectors(dir.path());
+    let file = dir.path().join("user_hash.json");
+    let mut id = String::new();
+    edit(&file, |v| {
+        // Keep the case passing: empty the expected hash check by making it an invalid case.
+        v["tests"][0]["input"]["secret"] = Value::from(SECRET);
+        id = v["tests"][0]["id"].as_str().unwrap_or_default().to_owned();
+    });
+    let vectors = dir.path().to_str().expect("utf-8");
+    let output = checker(
+        &run_args(&["--vectors", vectors, "--format", "json"], &PYTHON_PORT),
+        &[],
+    );
+    assert_eq!(code(&output), 1, "the expected hash no longer matches");
+    let stdout = text(&output.stdout);
+    assert!(!stdout.contains(SECRET), "a private secret leaked");
+    let case = fault_case(&json_report(&output), &id);
+    assert_eq!(case["input"]["secret"], "<redacted>");
+    // Public test secrets are shown.
+    let public = checker(
+        &run_args(&["--format", "json", "--only", &id], &PYTHON_PORT),
+        &[],
+    );
+    let case = fault_case(&json_report(&public), &id);
+    assert_ne!(case["input"]["secret"], "<redacted>");
+}
+
+// --- list -------------------------------------------------------------------------------------------
+
+#[test]
+fn list_ids_and_json() {
+    let ids = case_ids();
+    assert!(ids.len() > 50);
+    let output = checker(&["list", "--format", "json", "--only", "verify-*"], &[]);
+    let cases: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let cases = cases.as_array().expect("array");
+    assert!(!cases.is_empty());
+    assert!(cases.iter().all(|c| c["kind"] == "verify"));
+}
+
+// --- explain and hash ----------------------------------------------------------------------------
+
+const GOOD_87: &str = "003a9666f8c43026072598aef3adfd2251f799697d2eba54f8d4ac3b0e30ea56";
+
+fn assert_no_secret(output: &Output, secret: &str) {
+    assert!(!text(&output.stdout).contains(secret), "secret on stdout");
+    assert!(!text(&output.stderr).contains(secret), "secret on stderr");
+}
+
+#[test]
+fn hash_from_env_and_file() {
+    let output = checker(
+        &["hash", "--secret-env", "UH_SECRET", "--user-id", "87"],
+        &[("UH_SECRET", "secret")],
+    );
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), format!("{GOOD_87}\n"));
+
+    let output = checker(
+        &[
+            "hash",
+            "--secret-env",
+            "UH_SECRET",
+            "--user-id-int",
+            "87",
+            "--email",
+            "a@b.c",
+        ],
+        &[("UH_SECRET", "secret")],
+    );
+    assert_eq!(text(&output.stdout), format!("{GOOD_87}\n"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("secret");
+    std::fs::write(&file, "secret").expect("write");
+    let path = file.to_str().expect("utf-8");
+    let output = checker(&["hash", "--secret-file", path, "--user-id", "87"], &[]);
+    assert_eq!(text(&output.stdout), format!("{GOOD_87}\n"));
+
+    // Unidentified: nothing on stdout, a note on stderr, exit 0.
+    let output = checker(&["hash", "--secret-file", path], &[]);
+    assert_eq!(code(&output), 0);
+    assert!(output.stdout.is_empty());
+    assert!(text(&output.stderr).contains("unidentified"));
+}
+
+#[test]
+fn secret_from_stdin() {
+    let mut child = Command::new(BIN)
+        .args(["hash", "--secret-file", "-", "--user-id", "87"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin.write_all(b"secret").expect("write");
+    }
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(text(&output.stdout), format!("{GOOD_87}\n"));
+}
+
+#[test]
+fn trailing_newline_in_secret_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("secret");
+    std::fs::write(&file, format!("{SECRET}\n")).expect("write");
+    let path = file.to_str().expect("utf-8");
+    let output = checker(&["hash", "--secret-file", path, "--user-id", "87"], &[]);
+    assert_eq!(code(&output), 2);
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("TRAILING_NEWLINE_IN_SECRET") && stderr.contains("--strip-newline"),
+        "{stderr}"
+    );
+    assert_no_secret(&output, SECRET);
+    let output = checker(
+        &[
+            "hash",
+            "--secret-file",
+            path,
+            "--strip-newline",
+            "--user-id",
+            "87",
+        ],
+        &[],
+    );
+    assert_eq!(code(&output), 0);
+    assert_eq!(text(&output.stdout).trim().len(), 64);
+    assert_no_secret(&output, SECRET);
+}
+
+#[test]
+fn secret_errors_exit_2() {
+    let output = checker(
+        &[
+            "hash",
+            "--secret-env",
+            "UH_SURELY_UNSET_VAR",
+            "--user-id",
+            "87",
+        ],
+        &[],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(text(&output.stderr).contains("UH_SURELY_UNSET_VAR"));
+    let output = checker(
+        &["hash", "--secret-env", "UH_EMPTY", "--user-id", "87"],
+        &[("UH_EMPTY", "")],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(text(&output.stderr).contains("empty"));
+    let output = checker(
+        &["hash", "--secret-file", "/no/such/file", "--user-id", "87"],
+        &[],
+    );
+    assert_eq!(code(&output), 2);
+    // No secret source at all, or the secret on argv: usage errors.
+    assert_eq!(code(&checker(&["hash", "--user-id", "87"], &[])), 2);
+    assert_eq!(
+        code(&checker(&["hash", "--secret", "x", "--user-id", "87"], &[])),
+        2
+    );
+}
+
+#[test]
+fn explain_correct_and_wrong() {
+    let env = [("UH_SECRET", "secret")];
+    let output = checker(
+        &[
+            "explain",
+            "--secret-env",
+            "UH_SECRET",
+            "--user-id",
+            "87",
+            "--hash",
+            GOOD_87,
+        ],
+        &env,
+    );
+    assert_eq!(code(&output), 0);
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains(GOOD_87) && stdout.contains("3837"),
+        "{stdout}"
+    );
+
+    let upper = GOOD_87.to_uppercase();
+    let output = checker(
+        &[
+            "explain",
+            "--secret-env",
+            "UH_SECRET",
+            "--user-id",
+            "87",
+            "--hash",
+            &upper,
+        ],
+        &env,
+    );
+    assert_eq!(code(&output), 1);
+    assert!(
+        text(&output.stdout).contains("UPPERCASE_HEX"),
+        "{}",
+        text(&output.stdout)
+    );
+
+    let output = checker(
+        &[
+            "explain",
+            "--secret-env",
+            "UH_SECRET",
+            "--user-id",
+            "87",
+            "--hash",
+            &upper,
+            "--format",
+            "json",
+        ],
+        &env,
+    );
+    let json: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(json["correct"], false);
+    assert_eq!(json["user_hash"], GOOD_87);
+    assert_eq!(json["diagnosis"][0]["mistake"], "UPPERCASE_HEX");
+}
+
+#[test]
+fn explain_wrong_platform_secret_names_the_variable() {
+    let ios_hash = {
+        let output = checker(
+            &["hash", "--secret-env", "IOS_SECRET", "--user-id", "87"],
+            &[("IOS_SECRET", "ios-secret-value")],
+        );
+        text(&output.stdout).trim().to_owned()
+    };
+    let output = checker(
+        &[
+            "explain",
+            "--secret-env",
+            "WEB_SECRET",
+            "--other-secret-env",
+            "ANDROID_SECRET",
+            "--other-secret-env",
+            "IOS_SECRET",
+            "--user-id",
+            "87",
+            "--hash",
+            &ios_hash,
+        ],
+        &[
+            ("WEB_SECRET", SECRET),
+            ("IOS_SECRET", "ios-secret-value"),
+            ("ANDROID_SECRET", "android-secret-value"),
+        ],
+    );
+    assert_eq!(code(&output), 1);
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("WRONG_PLATFORM_SECRET") && stdout.contains("IOS_SECRET"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("ANDROID_SECRET"), "{stdout}");
+    for secret in [SECRET, "ios-secret-value", "android-secret-value"] {
+        assert_no_secret(&output, secret);
+    }
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let output = checker(&["run", "--help"], &[]);
+    assert_eq!(code(&output), 0);
+    assert!(text(&output.stdout).contains("Exit codes"));
+}
