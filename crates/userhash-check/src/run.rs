@@ -1,6 +1,6 @@
 //! Running the suite against an adapter: selection, pipelining, faults, restarts, results.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -436,6 +436,7 @@ pub fn run(
         result.outcome = Outcome::NotRun;
         result.message = runner.stopped.clone().unwrap_or_default();
     }
+    explain_refused_hashes_by_the_ports_own_mistakes(&cases, &mut runner.results);
     let mut summary: BTreeMap<Outcome, usize> = Outcome::ALL.iter().map(|o| (*o, 0)).collect();
     for result in &runner.results {
         *summary.entry(result.outcome).or_default() += 1;
@@ -471,6 +472,45 @@ pub fn run(
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         cases: runner.results,
     })
+}
+
+/// A verifier that refuses a correct hash leaves no observed value to match against the
+/// catalogue. But a port's verifier recomputes the hash with its own `user_hash`, so the mistakes
+/// its generation cases were diagnosed with explain the refusal wherever they change this case's
+/// hash. Without this, every such refusal is "unexplained" although the cause is known.
+fn explain_refused_hashes_by_the_ports_own_mistakes(
+    cases: &[Case<'_>],
+    results: &mut [CaseResult],
+) {
+    let seen: BTreeSet<Mistake> = results
+        .iter()
+        .filter(|result| result.kind == CaseKind::UserHash && result.outcome != Outcome::Pass)
+        .flat_map(|result| result.diagnosis.iter().copied())
+        .collect();
+    if seen.is_empty() {
+        return;
+    }
+    for (case, result) in cases.iter().zip(results.iter_mut()) {
+        let Case::Verify(case) = case else { continue };
+        let refused_correct =
+            case.expected.valid && result.actual.get("valid") == Some(&Value::Bool(false));
+        if !refused_correct || !result.diagnosis.is_empty() {
+            continue;
+        }
+        let input = userhash_mistakes::Input {
+            secret: &case.input.secret,
+            user_id: case.input.user_id.as_ref(),
+            email: case.input.email.as_ref(),
+        };
+        result.diagnosis = seen
+            .iter()
+            .copied()
+            .filter(|mistake| !mistake.answers(&input).is_empty())
+            .collect();
+        if let Some(first) = result.diagnosis.first() {
+            result.hint = Some(first.hint().to_owned());
+        }
+    }
 }
 
 /// The run-level explanation: "17 failures, all explained by X: hint" or
