@@ -1,0 +1,756 @@
+//! `cargo xtask bench [--save NAME] [--compare NAME] [--report-only]`: runs the user-hash
+//! benchmarks, prints ns per hash with ratios to the SHA-256 floor and to `ring`, reports the
+//! speed targets as PASS/MISS, and rewrites the generated part of `docs/PERFORMANCE.md`.
+//!
+//! - `--save NAME`: also keep this run as criterion baseline NAME (`--save-baseline NAME`).
+//! - `--compare NAME`: compare with baseline NAME (`--baseline NAME`); the table gains a column.
+//! - `--report-only`: skip `cargo bench`; re-render from criterion's last results.
+//!
+//! Criterion leaves `target/criterion/<group>/<function>/new/estimates.json` (times in ns per
+//! iteration) and `benchmark.json` (the throughput, i.e. hashes per iteration); a saved baseline
+//! sits next to `new/` under its own name. The targets are a report, not an assertion: noisy
+//! machines miss them now and then, and the document says on what machine a table was made.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+use crate::util;
+
+const BENCH_TARGET: &str = "user_hash";
+const DOC_PATH: &str = "docs/PERFORMANCE.md";
+const BEGIN: &str = "<!-- bench:begin -->";
+const END: &str = "<!-- bench:end -->";
+
+const FLOOR: &str = "user_hash/floor_2x_compress256";
+const RING: &str = "user_hash/ring_prekeyed_const_hex";
+const SIGNER: &str = "user_hash/ours_signer_stack";
+const VERIFY: &str = "user_hash/ours_verify";
+const ONE_SHOT: &str = "user_hash/ours_one_shot";
+const HEX_OURS: &str = "hex/ours_from_tag";
+const BULK_ONE: &str = "bulk/signer_1_core";
+const BULK_ALL: &str = "bulk/signer_all_cores";
+
+/// Per-hash benchmarks, in table order: id and what it measures.
+const PER_HASH: &[(&str, &str)] = &[
+    (
+        FLOOR,
+        "floor: two `sha2::compress256` calls, one block each",
+    ),
+    (SIGNER, "ours: `Signer::sign_message`, hex on the stack"),
+    (
+        "user_hash/ours_signer_string",
+        "ours: `Signer::sign_message` into a `String`",
+    ),
+    (VERIFY, "ours: `Signer::verify` of a correct hash"),
+    (
+        ONE_SHOT,
+        "ours: one-shot `userhash::user_hash` (keys the HMAC each time)",
+    ),
+    (
+        "user_hash/hmac_prekeyed_const_hex",
+        "`hmac` keyed once, cloned per hash, `const-hex` on the stack",
+    ),
+    (RING, "`ring::hmac` pre-keyed, `const-hex` on the stack"),
+    (
+        "user_hash/hmac_new_per_message_hex",
+        "`hmac::new_from_slice` per hash + `hex::encode` (naive port)",
+    ),
+];
+
+/// Hex encoders for one 32-byte tag.
+const HEX: &[(&str, &str)] = &[
+    (
+        HEX_OURS,
+        "ours: `UserHash::from_tag` (256-entry pair table)",
+    ),
+    ("hex/pair_table", "pair table, inlined in the bench"),
+    ("hex/nibble_table", "two lookups in `0123456789abcdef`"),
+    ("hex/arith", "branch-free arithmetic per nibble"),
+    ("hex/swar", "arithmetic on 8 nibbles in a `u64`"),
+    (
+        "hex/const_hex_encode_to_slice",
+        "`const_hex::encode_to_slice` (SIMD)",
+    ),
+    ("hex/hex_encode_to_slice", "`hex::encode_to_slice`"),
+    ("hex/hex_encode", "`hex::encode` (allocates a `String`)"),
+    ("hex/baseline_copy", "copying the tag (loop overhead)"),
+];
+
+const BULK: &[(&str, &str)] = &[
+    (BULK_ONE, "signer over 1M ids, one core"),
+    (BULK_ALL, "signer over 1M ids, all cores (`rayon`)"),
+];
+
+/// Requests in the "a day of auth logs" example.
+const DAY_OF_REQUESTS: f64 = 100e6;
+
+#[derive(Debug, Default, PartialEq)]
+struct Args {
+    save: Option<String>,
+    compare: Option<String>,
+    report_only: bool,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut parsed = Args::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let slot = match arg.as_str() {
+            "--save" => &mut parsed.save,
+            "--compare" => &mut parsed.compare,
+            "--report-only" => {
+                parsed.report_only = true;
+                continue;
+            }
+            other => {
+                return Err(format!(
+                    "unknown argument `{other}` (--save NAME, --compare NAME, --report-only)"
+                ))
+            }
+        };
+        let name = it.next().ok_or_else(|| format!("{arg} needs a NAME"))?;
+        if name.is_empty() || name.starts_with('-') || name.contains(['/', '\\']) {
+            return Err(format!("{arg}: `{name}` is not a baseline name"));
+        }
+        *slot = Some(name.clone());
+    }
+    Ok(parsed)
+}
+
+/// Criterion point estimates for one benchmark, converted to ns per hash.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Estimate {
+    mean_ns: f64,
+    median_ns: f64,
+}
+
+/// `estimates.json` (ns per iteration) divided by the hashes per iteration.
+fn parse_estimate(estimates: &str, elements: u64) -> Result<Estimate, String> {
+    let value: Value = serde_json::from_str(estimates).map_err(|e| format!("not JSON: {e}"))?;
+    let point = |name: &str| {
+        value
+            .get(name)
+            .and_then(|v| v.get("point_estimate"))
+            .and_then(Value::as_f64)
+            .filter(|ns| ns.is_finite() && *ns > 0.0)
+            .ok_or_else(|| format!("no positive `{name}.point_estimate`"))
+    };
+    let per = elements.max(1) as f64;
+    Ok(Estimate {
+        mean_ns: point("mean")? / per,
+        median_ns: point("median")? / per,
+    })
+}
+
+/// Hashes per iteration from `benchmark.json` (`"throughput": {"Elements": n}`); 1 if absent.
+fn parse_elements(benchmark: &str) -> u64 {
+    serde_json::from_str::<Value>(benchmark)
+        .ok()
+        .and_then(|v| v.get("throughput")?.get("Elements")?.as_u64())
+        .unwrap_or(1)
+}
+
+/// Reads every known benchmark's estimates from `criterion_dir` for `baseline` (`new` for the
+/// latest run). Missing benchmarks are left out; malformed files are errors.
+fn collect(criterion_dir: &Path, baseline: &str) -> Result<BTreeMap<String, Estimate>, String> {
+    let mut found = BTreeMap::new();
+    for (id, _) in PER_HASH.iter().chain(HEX).chain(BULK) {
+        let dir = criterion_dir.join(id).join(baseline);
+        let estimates_path = dir.join("estimates.json");
+        let Ok(estimates) = fs::read_to_string(&estimates_path) else {
+            continue;
+        };
+        let elements = fs::read_to_string(dir.join("benchmark.json"))
+            .map(|text| parse_elements(&text))
+            .unwrap_or(1);
+        let estimate = parse_estimate(&estimates, elements)
+            .map_err(|e| format!("{}: {e}", estimates_path.display()))?;
+        found.insert((*id).to_owned(), estimate);
+    }
+    Ok(found)
+}
+
+/// One speed target: `value` (a ratio of medians) against `limit`.
+#[derive(Debug, PartialEq)]
+struct Target {
+    name: &'static str,
+    value: Option<f64>,
+    limit: f64,
+    /// true: value must be at most `limit`; false: at least.
+    at_most: bool,
+}
+
+impl Target {
+    fn verdict(&self) -> &'static str {
+        match self.value {
+            None => "n/a",
+            Some(v) if (self.at_most && v <= self.limit) || (!self.at_most && v >= self.limit) => {
+                "PASS"
+            }
+            Some(_) => "MISS",
+        }
+    }
+
+    fn line(&self) -> String {
+        let (op, value) = (
+            if self.at_most { "≤" } else { "≥" },
+            self.value.map_or("—".to_owned(), |v| format!("{v:.2}×")),
+        );
+        format!(
+            "{} {}: {value} (target {op} {:.2}×)",
+            self.verdict(),
+            self.name,
+            self.limit
+        )
+    }
+}
+
+fn ratio(results: &BTreeMap<String, Estimate>, top: &str, bottom: &str) -> Option<f64> {
+    Some(results.get(top)?.median_ns / results.get(bottom)?.median_ns)
+}
+
+fn targets(results: &BTreeMap<String, Estimate>) -> Vec<Target> {
+    vec![
+        Target {
+            name: "pre-keyed signer vs floor",
+            value: ratio(results, SIGNER, FLOOR),
+            limit: 1.25,
+            at_most: true,
+        },
+        Target {
+            name: "pre-keyed signer speed-up over ring",
+            value: ratio(results, RING, SIGNER),
+            limit: 1.5,
+            at_most: false,
+        },
+        Target {
+            name: "verify vs floor",
+            value: ratio(results, VERIFY, FLOOR),
+            limit: 1.4,
+            at_most: true,
+        },
+        Target {
+            name: "one-shot (with key setup) vs floor",
+            value: ratio(results, ONE_SHOT, FLOOR),
+            limit: 2.5,
+            at_most: true,
+        },
+    ]
+}
+
+/// Where and when the numbers were taken.
+#[derive(Debug)]
+struct Machine {
+    cpu: String,
+    logical_cpus: usize,
+    sha_ni: bool,
+    load_average: String,
+    date: String,
+}
+
+impl Machine {
+    fn detect() -> Machine {
+        let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let cpu = cpuinfo
+            .lines()
+            .find_map(|line| {
+                let (key, value) = line.split_once(':')?;
+                (key.trim() == "model name").then(|| value.trim().to_owned())
+            })
+            .unwrap_or_else(|| "unknown CPU".to_owned());
+        let sha_ni = cpuinfo
+            .lines()
+            .filter(|line| line.starts_with("flags"))
+            .any(|line| line.split_whitespace().any(|flag| flag == "sha_ni"));
+        let logical_cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        let load_average = fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|text| text.split_whitespace().next().map(str::to_owned))
+            .unwrap_or_else(|| "?".to_owned());
+        let days = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 86_400);
+        Machine {
+            cpu,
+            logical_cpus,
+            sha_ni,
+            load_average,
+            date: civil_date(days as i64),
+        }
+    }
+}
+
+/// `YYYY-MM-DD` for a count of days since 1970-01-01 (proleptic Gregorian, H. Hinnant's
+/// `civil_from_days`).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+fn ns(value: f64) -> String {
+    if value >= 100.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+/// `12.3 s`, `4.5 min`, `1.2 h` for a duration in seconds.
+fn human_seconds(seconds: f64) -> String {
+    if seconds < 120.0 {
+        format!("{seconds:.1} s")
+    } else if seconds < 7200.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
+}
+
+/// The generated Markdown between the markers (without them).
+fn render(
+    results: &BTreeMap<String, Estimate>,
+    baseline: Option<(&str, &BTreeMap<String, Estimate>)>,
+    machine: &Machine,
+    command: &str,
+) -> String {
+    let mut out = String::new();
+    let floor = results.get(FLOOR).map(|e| e.median_ns);
+    let ring = results.get(RING).map(|e| e.median_ns);
+    let _ = writeln!(
+        out,
+        "_Generated by `{command}` on {} (UTC) on {}, {} logical CPU{}, SHA-NI {}; \
+         1-minute load average {} when the run started. Criterion point estimates per hash; \
+         ratios use medians._\n",
+        machine.date,
+        machine.cpu,
+        machine.logical_cpus,
+        if machine.logical_cpus == 1 { "" } else { "s" },
+        if machine.sha_ni { "present" } else { "absent" },
+        machine.load_average,
+    );
+
+    let _ = writeln!(
+        out,
+        "#### Per hash (1,000,000 distinct 23-byte ids, 32-byte key)\n"
+    );
+    let compare_head = baseline.map_or(String::new(), |(name, _)| format!(" vs `{name}` |"));
+    let compare_rule = if baseline.is_some() { "--:|" } else { "" };
+    let _ = writeln!(
+        out,
+        "| benchmark | what | mean ns | median ns | × floor | × ring |{compare_head}"
+    );
+    let _ = writeln!(out, "|---|---|--:|--:|--:|--:|{compare_rule}");
+    for (id, what) in PER_HASH {
+        let Some(estimate) = results.get(*id) else {
+            continue;
+        };
+        let times = |reference: Option<f64>| {
+            reference.map_or("—".to_owned(), |r| {
+                format!("{:.2}", estimate.median_ns / r)
+            })
+        };
+        let compare = baseline.map_or(String::new(), |(_, old)| {
+            let change = old.get(*id).map_or("—".to_owned(), |o| {
+                format!("{:.2}×", estimate.median_ns / o.median_ns)
+            });
+            format!(" {change} |")
+        });
+        let name = id.split_once('/').map_or(*id, |(_, function)| function);
+        let _ = writeln!(
+            out,
+            "| `{name}` | {what} | {} | {} | {} | {} |{compare}",
+            ns(estimate.mean_ns),
+            ns(estimate.median_ns),
+            times(floor),
+            times(ring),
+        );
+    }
+
+    let _ = writeln!(out, "\n#### Targets\n");
+    for target in targets(results) {
+        let _ = writeln!(out, "- {}", target.line());
+    }
+
+    if let Some(ours) = results.get(HEX_OURS).map(|e| e.median_ns) {
+        let _ = writeln!(out, "\n#### Hex encoding of one 32-byte tag\n");
+        let _ = writeln!(out, "| approach | what | mean ns | median ns | × ours |");
+        let _ = writeln!(out, "|---|---|--:|--:|--:|");
+        for (id, what) in HEX {
+            let Some(estimate) = results.get(*id) else {
+                continue;
+            };
+            let name = id.split_once('/').map_or(*id, |(_, function)| function);
+            let _ = writeln!(
+                out,
+                "| `{name}` | {what} | {} | {} | {:.2} |",
+                ns(estimate.mean_ns),
+                ns(estimate.median_ns),
+                estimate.median_ns / ours,
+            );
+        }
+    }
+
+    if BULK.iter().any(|(id, _)| results.contains_key(*id)) {
+        let _ = writeln!(out, "\n#### Bulk: the signer over all 1,000,000 ids\n");
+        let _ = writeln!(
+            out,
+            "| run | what | ns per hash | hashes per second | 100 M hashes take |"
+        );
+        let _ = writeln!(out, "|---|---|--:|--:|--:|");
+        for (id, what) in BULK {
+            let Some(estimate) = results.get(*id) else {
+                continue;
+            };
+            let name = id.split_once('/').map_or(*id, |(_, function)| function);
+            let per_second = 1e9 / estimate.median_ns;
+            let _ = writeln!(
+                out,
+                "| `{name}` | {what} | {} | {:.2} M | {} |",
+                ns(estimate.median_ns),
+                per_second / 1e6,
+                human_seconds(DAY_OF_REQUESTS / per_second),
+            );
+        }
+    }
+    out
+}
+
+/// `doc` with the text between the markers replaced by `block`; the markers and a generated
+/// section are appended when the document has none.
+fn splice(doc: &str, block: &str) -> Result<String, String> {
+    let generated = format!("{BEGIN}\n{}\n{END}", block.trim_end());
+    match (doc.find(BEGIN), doc.find(END)) {
+        (Some(begin), Some(end)) if begin < end => Ok(format!(
+            "{}{generated}{}",
+            &doc[..begin],
+            &doc[end + END.len()..]
+        )),
+        (None, None) => {
+            let mut out = doc.trim_end().to_owned();
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str("## Results\n\n");
+            out.push_str(&generated);
+            out.push('\n');
+            Ok(out)
+        }
+        _ => Err(format!(
+            "{DOC_PATH}: the markers `{BEGIN}` and `{END}` are unbalanced or out of order"
+        )),
+    }
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let args = parse_args(args)?;
+    let machine = Machine::detect();
+
+    let mut criterion_args: Vec<String> = Vec::new();
+    if let Some(name) = &args.save {
+        criterion_args.extend(["--save-baseline".to_owned(), name.clone()]);
+    }
+    if let Some(name) = &args.compare {
+        criterion_args.extend(["--baseline".to_owned(), name.clone()]);
+    }
+    let mut cmd = util::cargo();
+    cmd.args(["bench", "-p", "userhash", "--bench", BENCH_TARGET]);
+    if !criterion_args.is_empty() {
+        cmd.arg("--").args(&criterion_args);
+    }
+    let mut command = "cargo xtask bench".to_owned();
+    for (flag, value) in [("--save", &args.save), ("--compare", &args.compare)] {
+        if let Some(value) = value {
+            let _ = write!(command, " {flag} {value}");
+        }
+    }
+    let _ = write!(command, " (runs `{}`)", bench_command_line(&criterion_args));
+    if args.report_only {
+        eprintln!("--report-only: using criterion's last results");
+    } else {
+        util::run_inherited(&mut cmd)?;
+    }
+
+    let criterion_dir = util::target_dir().join("criterion");
+    let results = collect(&criterion_dir, "new")?;
+    if !results.contains_key(FLOOR) {
+        return Err(format!(
+            "no results for {FLOOR} under {}: did the benchmark run?",
+            criterion_dir.display()
+        ));
+    }
+    let baseline = match &args.compare {
+        Some(name) => Some((name.as_str(), collect(&criterion_dir, name)?)),
+        None => None,
+    };
+    let block = render(
+        &results,
+        baseline.as_ref().map(|(name, map)| (*name, map)),
+        &machine,
+        &command,
+    );
+    println!("\n{block}");
+
+    let doc_path: PathBuf = util::workspace_root().join(DOC_PATH);
+    let doc = fs::read_to_string(&doc_path).unwrap_or_default();
+    let updated = splice(&doc, &block)?;
+    if let Some(dir) = doc_path.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    }
+    fs::write(&doc_path, updated).map_err(|e| format!("writing {}: {e}", doc_path.display()))?;
+    println!("wrote the table to {DOC_PATH}");
+    Ok(())
+}
+
+fn bench_command_line(criterion_args: &[String]) -> String {
+    let mut line = format!("cargo bench -p userhash --bench {BENCH_TARGET}");
+    if !criterion_args.is_empty() {
+        line.push_str(" -- ");
+        line.push_str(&criterion_args.join(" "));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn estimates_json(mean: f64, median: f64) -> String {
+        format!(
+            r#"{{"mean":{{"confidence_interval":{{"confidence_level":0.95,"lower_bound":{lo},"upper_bound":{hi}}},"point_estimate":{mean},"standard_error":1.0}},
+               "median":{{"confidence_interval":{{"confidence_level":0.95,"lower_bound":{lo},"upper_bound":{hi}}},"point_estimate":{median},"standard_error":1.0}},
+               "median_abs_dev":{{"confidence_interval":{{"confidence_level":0.95,"lower_bound":0.1,"upper_bound":0.2}},"point_estimate":0.15,"standard_error":0.01}},
+               "slope":null,
+               "std_dev":{{"confidence_interval":{{"confidence_level":0.95,"lower_bound":0.1,"upper_bound":0.2}},"point_estimate":0.15,"standard_error":0.01}}}}"#,
+            lo = median * 0.9,
+            hi = median * 1.1,
+        )
+    }
+
+    fn write_fixture(root: &Path, id: &str, baseline: &str, mean: f64, median: f64, n: u64) {
+        let dir = root.join(id).join(baseline);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("estimates.json"), estimates_json(mean, median)).unwrap();
+        let (group, function) = id.split_once('/').unwrap();
+        let benchmark = format!(
+            r#"{{"group_id":"{group}","function_id":"{function}","value_str":null,"throughput":{{"Elements":{n}}},"full_id":"{id}","directory_name":"{id}","title":"{id}"}}"#
+        );
+        fs::write(dir.join("benchmark.json"), benchmark).unwrap();
+    }
+
+    fn machine() -> Machine {
+        Machine {
+            cpu: "Test CPU @ 1 GHz".to_owned(),
+            logical_cpus: 2,
+            sha_ni: true,
+            load_average: "0.10".to_owned(),
+            date: "2025-01-02".to_owned(),
+        }
+    }
+
+    /// A run where every target passes except verify.
+    fn fixture(root: &Path) {
+        write_fixture(root, FLOOR, "new", 101.0, 100.0, 1);
+        write_fixture(root, SIGNER, "new", 121.0, 120.0, 1);
+        write_fixture(root, VERIFY, "new", 151.0, 150.0, 1);
+        write_fixture(root, ONE_SHOT, "new", 241.0, 240.0, 1);
+        write_fixture(root, RING, "new", 201.0, 200.0, 1);
+        write_fixture(root, HEX_OURS, "new", 10.0, 10.0, 1);
+        write_fixture(root, "hex/hex_encode", "new", 300.0, 250.0, 1);
+        write_fixture(root, BULK_ONE, "new", 130e6, 125e6, 1_000_000);
+        write_fixture(root, BULK_ALL, "new", 70e6, 62.5e6, 1_000_000);
+        write_fixture(root, SIGNER, "before", 150.0, 150.0, 1);
+    }
+
+    #[test]
+    fn collects_estimates_per_hash() {
+        let dir = util::TempDir::new("bench-collect").unwrap();
+        fixture(dir.path());
+        let results = collect(dir.path(), "new").unwrap();
+        assert_eq!(
+            results[SIGNER],
+            Estimate {
+                mean_ns: 121.0,
+                median_ns: 120.0
+            }
+        );
+        // Bulk iterations cover 1M hashes: divided by the throughput.
+        assert_eq!(results[BULK_ONE].median_ns, 125.0);
+        assert_eq!(results[BULK_ALL].mean_ns, 70.0);
+        assert!(!results.contains_key("user_hash/ours_signer_string"));
+        let before = collect(dir.path(), "before").unwrap();
+        assert_eq!(before.len(), 1);
+        assert_eq!(before[SIGNER].median_ns, 150.0);
+    }
+
+    #[test]
+    fn malformed_estimates_are_errors() {
+        let dir = util::TempDir::new("bench-bad").unwrap();
+        let path = dir.path().join(FLOOR).join("new");
+        fs::create_dir_all(&path).unwrap();
+        fs::write(
+            path.join("estimates.json"),
+            r#"{"mean":{"point_estimate":"fast"}}"#,
+        )
+        .unwrap();
+        let err = collect(dir.path(), "new").unwrap_err();
+        assert!(
+            err.contains("estimates.json") && err.contains("mean"),
+            "{err}"
+        );
+        assert!(parse_estimate("not json", 1).is_err());
+        assert!(parse_estimate(&estimates_json(-1.0, 1.0), 1).is_err());
+    }
+
+    #[test]
+    fn elements_default_to_one() {
+        assert_eq!(
+            parse_elements(r#"{"throughput":{"Elements":1000000}}"#),
+            1_000_000
+        );
+        assert_eq!(parse_elements(r#"{"throughput":null}"#), 1);
+        assert_eq!(parse_elements(r#"{"throughput":{"Bytes":64}}"#), 1);
+        assert_eq!(parse_elements("garbage"), 1);
+    }
+
+    #[test]
+    fn targets_pass_and_miss() {
+        let dir = util::TempDir::new("bench-targets").unwrap();
+        fixture(dir.path());
+        let results = collect(dir.path(), "new").unwrap();
+        let verdicts: Vec<(&str, &str)> = targets(&results)
+            .iter()
+            .map(|t| (t.name, t.verdict()))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [
+                ("pre-keyed signer vs floor", "PASS"),           // 1.20 ≤ 1.25
+                ("pre-keyed signer speed-up over ring", "PASS"), // 200/120 = 1.67 ≥ 1.5
+                ("verify vs floor", "MISS"),                     // 1.50 > 1.4
+                ("one-shot (with key setup) vs floor", "PASS"),  // 2.40 ≤ 2.5
+            ]
+        );
+        let mut partial = results.clone();
+        partial.remove(RING);
+        assert_eq!(targets(&partial)[1].verdict(), "n/a");
+        assert!(targets(&results)[2]
+            .line()
+            .starts_with("MISS verify vs floor: 1.50×"));
+    }
+
+    #[test]
+    fn renders_tables_with_ratios_and_machine() {
+        let dir = util::TempDir::new("bench-render").unwrap();
+        fixture(dir.path());
+        let results = collect(dir.path(), "new").unwrap();
+        let text = render(&results, None, &machine(), "cargo xtask bench");
+        assert!(
+            text.contains("Test CPU @ 1 GHz, 2 logical CPUs, SHA-NI present"),
+            "{text}"
+        );
+        assert!(text.contains("2025-01-02"));
+        assert!(text.contains("`cargo xtask bench`"));
+        assert!(
+            text.contains("| `ours_signer_stack` | ours: `Signer::sign_message`, hex on the stack | 121 | 120 | 1.20 | 0.60 |"),
+            "{text}"
+        );
+        assert!(text.contains("| `floor_2x_compress256` |"));
+        assert!(text.contains("- MISS verify vs floor: 1.50× (target ≤ 1.40×)"));
+        assert!(text.contains(
+            "| `hex_encode` | `hex::encode` (allocates a `String`) | 300 | 250 | 25.00 |"
+        ));
+        // 125 ns per hash: 8 M/s, 100 M in 12.5 s; 62.5 ns: 16 M/s, 6.2 s.
+        assert!(
+            text.contains(
+                "| `signer_1_core` | signer over 1M ids, one core | 125 | 8.00 M | 12.5 s |"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("| 62.5 | 16.00 M | 6.2 s |")
+                || text.contains("| 62.5 | 16.00 M | 6.3 s |"),
+            "{text}"
+        );
+        // Rows without results are left out rather than shown empty.
+        assert!(!text.contains("ours_signer_string"));
+
+        let before = collect(dir.path(), "before").unwrap();
+        let compared = render(&results, Some(("before", &before)), &machine(), "x");
+        assert!(compared.contains("| × ring | vs `before` |"), "{compared}");
+        assert!(compared.contains("| 1.20 | 0.60 | 0.80× |"), "{compared}");
+        assert!(compared.contains("| `floor_2x_compress256` | floor: two `sha2::compress256` calls, one block each | 101 | 100 | 1.00 | 0.50 | — |"), "{compared}");
+    }
+
+    #[test]
+    fn splice_keeps_prose_around_markers() {
+        let doc = format!("# Perf\n\nintro\n\n{BEGIN}\nold table\n{END}\n\n## Why\n\nprose\n");
+        let out = splice(&doc, "new table\n").unwrap();
+        assert_eq!(
+            out,
+            format!("# Perf\n\nintro\n\n{BEGIN}\nnew table\n{END}\n\n## Why\n\nprose\n")
+        );
+        // Idempotent.
+        assert_eq!(splice(&out, "new table").unwrap(), out);
+        // No markers: a section is appended; no document at all: one is started.
+        let appended = splice("# Perf\n", "t").unwrap();
+        assert_eq!(
+            appended,
+            format!("# Perf\n\n## Results\n\n{BEGIN}\nt\n{END}\n")
+        );
+        assert_eq!(
+            splice("", "t").unwrap(),
+            format!("## Results\n\n{BEGIN}\nt\n{END}\n")
+        );
+        // Broken markers are refused rather than guessed at.
+        assert!(splice(&format!("{END}\n{BEGIN}\n"), "t").is_err());
+        assert!(splice(&format!("{BEGIN}\nno end\n"), "t").is_err());
+    }
+
+    #[test]
+    fn parses_arguments() {
+        let args =
+            |list: &[&str]| parse_args(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(args(&[]).unwrap(), Args::default());
+        assert_eq!(
+            args(&["--save", "main", "--compare", "old"]).unwrap(),
+            Args {
+                save: Some("main".into()),
+                compare: Some("old".into()),
+                report_only: false
+            }
+        );
+        assert!(args(&["--report-only"]).unwrap().report_only);
+        assert!(args(&["--save"]).is_err());
+        assert!(args(&["--save", "--compare"]).is_err());
+        assert!(args(&["--compare", "../x"]).is_err());
+        assert!(args(&["--fast"]).is_err());
+        assert_eq!(
+            bench_command_line(&["--baseline".into(), "old".into()]),
+            "cargo bench -p userhash --bench user_hash -- --baseline old"
+        );
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(19_358), "2023-01-01");
+        assert_eq!(civil_date(20_090), "2025-01-02");
+        assert_eq!(human_seconds(12.49), "12.5 s");
+        assert_eq!(human_seconds(600.0), "10.0 min");
+        assert_eq!(human_seconds(10_800.0), "3.0 h");
+    }
+}
