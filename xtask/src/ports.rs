@@ -2,7 +2,6 @@
 //! every reference port in the manifest, through the checker, as a
 //! conformance matrix.
 
-pub mod manifest;
 pub mod matrix;
 
 use std::path::{Path, PathBuf};
@@ -13,8 +12,8 @@ use serde_json::Value;
 use crate::ci::Outcome;
 use crate::runtime;
 use crate::util::{self, Captured};
-use manifest::Port;
 use matrix::{Counts, Format, PortResult, Status};
+use userhash_check::ports::{substitute, Manifest, Port};
 
 /// Where `${BUILD_DIR}` points, and where the checker's reports are kept.
 fn build_dir() -> PathBuf {
@@ -83,7 +82,11 @@ fn run_port(port: &Port, checker: &Path, build_dir: &Path) -> PortResult {
     result.runtime_version = runtime_version(&port.version_command);
     let start = Instant::now();
 
-    if let Some(build) = port.build_argv(build_dir) {
+    if let Some(build) = port
+        .build
+        .as_deref()
+        .map(|build| substitute(build, build_dir))
+    {
         match run_argv(&build) {
             Ok(cap) if cap.success() => {}
             Ok(cap) => {
@@ -117,7 +120,7 @@ fn run_port(port: &Port, checker: &Path, build_dir: &Path) -> PortResult {
         report.to_string_lossy().into_owned(),
         "--".into(),
     ];
-    argv.extend(port.command_argv(build_dir));
+    argv.extend(port.command(build_dir));
     let cap = run_argv(&argv);
     result.seconds = start.elapsed().as_secs_f64();
     let cap = match cap {
@@ -182,7 +185,7 @@ fn apply_report(result: &mut PortResult, report: &Value, exit_ok: bool) {
 /// Runs every port in the manifest.
 pub fn run_all(progress: bool) -> Result<Vec<PortResult>, String> {
     let root = util::workspace_root();
-    let ports = manifest::load(&root)?;
+    let ports = Manifest::load(&root)?.ports;
     let build_dir = build_dir();
     std::fs::create_dir_all(build_dir.join("reports"))
         .map_err(|e| format!("creating {}: {e}", build_dir.display()))?;
