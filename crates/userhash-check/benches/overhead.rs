@@ -1,0 +1,117 @@
+//! The checker's own cost, as a ratio against the port it drives, measured in one run.
+//!
+//! - `python_port_alone`: the Python reference port answering the checker's recorded request
+//!   stream, piped in, with nobody checking: the port's own time.
+//! - `checker_with_python_port`: a full checker run against the same port.
+//! - `checker_with_replay_adapter`: a full run against an adapter that replays the recorded
+//!   replies (`cat`), so nearly all of the time is the checker's own: spawning, pipelining,
+//!   classifying, diagnosing.
+//!
+//! The checker's overhead is `checker_with_python_port / python_port_alone - 1` (target: under
+//! 10%). `cargo xtask bench` reports it in docs/PERFORMANCE.md.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use serde_json::{json, Value};
+use userhash_check::adapter::AdapterCommand;
+use userhash_check::classify;
+use userhash_check::run::{run, RunOptions};
+use userhash_check::suite::Suite;
+
+fn python_port() -> Vec<String> {
+    let adapter = Path::new(env!("CARGO_MANIFEST_DIR")).join("adapters/python/adapter.py");
+    vec!["python3".to_owned(), adapter.display().to_string()]
+}
+
+/// The exact lines a full run sends: handshake, one request per case (seq from 1), stop.
+fn recorded_requests(suite: &Suite) -> Vec<u8> {
+    let mut lines = vec![json!({"cmd": "start", "protocol": 1})];
+    lines.extend(
+        suite
+            .cases()
+            .iter()
+            .zip(1..)
+            .map(|(case, seq)| classify::request(case, seq)),
+    );
+    lines.push(json!({"cmd": "stop"}));
+    lines
+        .iter()
+        .flat_map(|line| format!("{line}\n").into_bytes())
+        .collect()
+}
+
+/// Runs `argv` with `input` on stdin and returns its stdout.
+fn pipe_through(argv: &[String], input: &[u8]) -> Vec<u8> {
+    let mut child = Command::new(&argv[0])
+        .args(&argv[1..])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the port starts");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_vec();
+    // Write from another thread so a port that answers as it reads cannot deadlock the pipes.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().expect("the port runs");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("requests written");
+    assert!(output.status.success(), "the port failed");
+    output.stdout
+}
+
+fn checker_run(suite: &Suite, argv: &[String]) {
+    let command = AdapterCommand {
+        argv: argv.to_vec(),
+    };
+    let report =
+        run(suite, &command, &RunOptions::default(), &mut |_, _, _| {}).expect("the run starts");
+    assert!(report.conformant, "the reference port must conform");
+}
+
+fn overhead(c: &mut Criterion) {
+    let suite = Suite::embedded().expect("embedded vectors load");
+    let requests = recorded_requests(&suite);
+    let replies = pipe_through(&python_port(), &requests);
+    let replies_value: Vec<Value> = replies
+        .split(|byte| *byte == b'\n')
+        .filter(|line| !line.is_empty())
+        .map(|line| serde_json::from_slice(line).expect("the port replies JSON"))
+        .collect();
+    assert_eq!(
+        replies_value.len(),
+        suite.cases().len() + 1,
+        "one reply per request plus the handshake"
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recorded: PathBuf = dir.path().join("replies.jsonl");
+    std::fs::write(&recorded, &replies).expect("replies written");
+    // Replays the replies, then keeps reading until the checker closes stdin, as an adapter does.
+    let replay = vec![
+        "sh".to_owned(),
+        "-c".to_owned(),
+        format!("cat '{}'; cat >/dev/null", recorded.display()),
+    ];
+
+    let mut group = c.benchmark_group("checker");
+    group.sample_size(10);
+    group.measurement_time(std::time::Duration::from_secs(5));
+    group.bench_function("python_port_alone", |b| {
+        b.iter(|| pipe_through(&python_port(), &requests))
+    });
+    group.bench_function("checker_with_python_port", |b| {
+        b.iter(|| checker_run(&suite, &python_port()))
+    });
+    group.bench_function("checker_with_replay_adapter", |b| {
+        b.iter(|| checker_run(&suite, &replay))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, overhead);
+criterion_main!(benches);
