@@ -27,8 +27,25 @@ const SHA256_IV: [u32; 8] = [
     0x5be0_cd19,
 ];
 
+/// The outer hash's only block after the pad: 32 bytes of inner hash (zero here, filled in per
+/// message), the 0x80 marker, zeros, and the length of pad plus inner hash in bits.
+const OUTER_BLOCK_PADDING: [u8; BLOCK_LEN] = {
+    let mut block = [0u8; BLOCK_LEN];
+    block[TAG_LEN] = 0x80;
+    let bits = (((BLOCK_LEN + TAG_LEN) * 8) as u64).to_be_bytes();
+    let mut i = 0;
+    while i < bits.len() {
+        block[BLOCK_LEN - 8 + i] = bits[i];
+        i += 1;
+    }
+    block
+};
+
 fn compress(state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
-    sha2::compress256(state, core::slice::from_ref(GenericArray::from_slice(block)));
+    sha2::compress256(
+        state,
+        core::slice::from_ref(GenericArray::from_slice(block)),
+    );
 }
 
 /// An HMAC-SHA-256 key whose inner and outer pad states are computed once.
@@ -79,13 +96,15 @@ impl PreKeyed {
     }
 
     /// The HMAC-SHA-256 tag of `message` under this key.
+    #[inline]
     pub fn tag(&self, message: &[u8]) -> [u8; TAG_LEN] {
         let mut state = self.inner;
         let mut blocks = message.chunks_exact(BLOCK_LEN);
         for block in &mut blocks {
-            let mut full = [0u8; BLOCK_LEN];
-            full.copy_from_slice(block);
-            compress(&mut state, &full);
+            compress(
+                &mut state,
+                block.try_into().expect("chunks_exact yields whole blocks"),
+            );
         }
         let tail = blocks.remainder();
         // The inner hash has already absorbed the 64-byte pad block.
@@ -100,13 +119,11 @@ impl PreKeyed {
         last[56..].copy_from_slice(&inner_bits.to_be_bytes());
         compress(&mut state, &last);
 
-        let mut outer_block = [0u8; BLOCK_LEN];
+        // The outer message is always the 32-byte inner hash: only those bytes change.
+        let mut outer_block = OUTER_BLOCK_PADDING;
         for (chunk, word) in outer_block.chunks_exact_mut(4).zip(state) {
             chunk.copy_from_slice(&word.to_be_bytes());
         }
-        outer_block[TAG_LEN] = 0x80;
-        let outer_bits = ((BLOCK_LEN + TAG_LEN) as u64) * 8;
-        outer_block[56..].copy_from_slice(&outer_bits.to_be_bytes());
         let mut state = self.outer;
         compress(&mut state, &outer_block);
 

@@ -22,8 +22,6 @@ pub mod profile;
 pub use hex::{is_user_hash_shaped, UserHash, USER_HASH_LEN};
 pub use profile::{Error, Identity, IdentityKind, UserId};
 
-use subtle::ConstantTimeEq;
-
 /// Signs user hashes for one secret, with the HMAC keyed once.
 ///
 /// Build one per secret (at start-up, say) and reuse it: each hash then costs two SHA-256
@@ -93,7 +91,7 @@ impl Signer {
             return false;
         }
         match self.user_hash(identity) {
-            Some(expected) => expected.as_bytes().ct_eq(observed.as_bytes()).into(),
+            Some(expected) => expected.ct_eq_str(observed),
             None => false,
         }
     }

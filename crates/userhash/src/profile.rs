@@ -246,7 +246,10 @@ mod json {
         /// assert!(Identity::from_json(Some(&json!(true)), None).is_err());
         /// # Ok::<(), userhash::Error>(())
         /// ```
-        pub fn from_json(user_id: Option<&'a Value>, email: Option<&'a Value>) -> Result<Self, Error> {
+        pub fn from_json(
+            user_id: Option<&'a Value>,
+            email: Option<&'a Value>,
+        ) -> Result<Self, Error> {
             let user_id = user_id_from_json(user_id)?;
             let email = email_from_json(email)?;
             Ok(Identity::select(user_id, email))
