@@ -30,6 +30,13 @@ pub enum UserId<'a> {
 
 impl<'a> UserId<'a> {
     /// The string that is hashed for this id, or `None` when the id counts as absent.
+    ///
+    /// ```
+    /// use userhash::UserId;
+    /// assert_eq!(UserId::Integer(-7).to_message().as_deref(), Some("-7"));
+    /// assert_eq!(UserId::Text(" 7 ").to_message().as_deref(), Some(" 7 "));
+    /// assert_eq!(UserId::Text("").to_message(), None);
+    /// ```
     pub fn to_message(self) -> Option<Cow<'a, str>> {
         match self {
             UserId::Text("") => None,
@@ -57,6 +64,11 @@ macro_rules! user_id_from_integer {
 user_id_from_integer!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 /// Which identifier was hashed.
+///
+/// ```
+/// use userhash::{Identity, IdentityKind};
+/// assert_eq!(Identity::select(None, Some("ada@example.com")).kind(), IdentityKind::Email);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IdentityKind {
     /// The `user_id` was hashed.
@@ -105,6 +117,12 @@ pub enum Identity<'a> {
 
 impl<'a> Identity<'a> {
     /// Applies the selection rule: a present user_id wins over a present email.
+    ///
+    /// ```
+    /// use userhash::{Identity, UserId};
+    /// let identity = Identity::select(Some(UserId::Text("u-1")), Some("ada@example.com"));
+    /// assert_eq!(identity, Identity::UserId("u-1".into()));
+    /// ```
     pub fn select(user_id: Option<UserId<'a>>, email: Option<&'a str>) -> Self {
         if let Some(message) = user_id.and_then(UserId::to_message) {
             return Identity::UserId(message);
@@ -116,6 +134,11 @@ impl<'a> Identity<'a> {
     }
 
     /// Which identifier was selected.
+    ///
+    /// ```
+    /// use userhash::{Identity, IdentityKind};
+    /// assert_eq!(Identity::Unidentified.kind(), IdentityKind::Unidentified);
+    /// ```
     pub fn kind(&self) -> IdentityKind {
         match self {
             Identity::UserId(_) => IdentityKind::UserId,
@@ -125,6 +148,12 @@ impl<'a> Identity<'a> {
     }
 
     /// The exact string that is hashed, or `None` for an unidentified user.
+    ///
+    /// ```
+    /// use userhash::{Identity, UserId};
+    /// assert_eq!(Identity::select(Some(UserId::Integer(0)), None).message(), Some("0"));
+    /// assert_eq!(Identity::Unidentified.message(), None);
+    /// ```
     pub fn message(&self) -> Option<&str> {
         match self {
             Identity::UserId(id) => Some(id),
@@ -135,6 +164,12 @@ impl<'a> Identity<'a> {
 }
 
 /// Input the reference profile rejects.
+///
+/// ```
+/// let error = userhash::user_hash("", None, Some("ada@example.com")).unwrap_err();
+/// assert_eq!(error, userhash::Error::EmptySecret);
+/// assert!(error.to_string().contains("secret is empty"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -203,6 +238,15 @@ mod json {
     /// Reads a `user_id` from JSON: `None` for missing or null; integers within 64 bits (signed
     /// or unsigned) become [`UserId::Integer`]. A number with a fraction or an exponent, or one
     /// too large for 64 bits, is a float and rejected, as are booleans, arrays and objects.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use userhash::profile::user_id_from_json;
+    /// use userhash::UserId;
+    /// assert_eq!(user_id_from_json(Some(&json!(42))), Ok(Some(UserId::Integer(42))));
+    /// assert_eq!(user_id_from_json(Some(&json!(null))), Ok(None));
+    /// assert_eq!(user_id_from_json(Some(&json!(42.0))).unwrap_err().class(), "invalid_user_id_type");
+    /// ```
     pub fn user_id_from_json(value: Option<&Value>) -> Result<Option<UserId<'_>>, Error> {
         match value {
             None | Some(Value::Null) => Ok(None),
@@ -223,6 +267,14 @@ mod json {
     }
 
     /// Reads an email from JSON: `None` for missing or null, a string, or an error.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use userhash::profile::email_from_json;
+    /// assert_eq!(email_from_json(Some(&json!("ada@example.com"))), Ok(Some("ada@example.com")));
+    /// assert_eq!(email_from_json(None), Ok(None));
+    /// assert!(email_from_json(Some(&json!(42))).is_err());
+    /// ```
     pub fn email_from_json(value: Option<&Value>) -> Result<Option<&str>, Error> {
         match value {
             None | Some(Value::Null) => Ok(None),
