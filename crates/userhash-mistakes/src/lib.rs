@@ -166,32 +166,16 @@ impl Mistake {
 
     /// Every mistake: the [`CATALOGUE`](Mistake::CATALOGUE), then
     /// [`Mistake::WrongPlatformSecret`].
-    pub const ALL: &'static [Mistake] = &[
-        Mistake::EmailWhenUserIdPresent,
-        Mistake::HashForUnidentified,
-        Mistake::MissingHash,
-        Mistake::UppercaseHex,
-        Mistake::Base64Output,
-        Mistake::DroppedLeadingZeros,
-        Mistake::TruncatedHash,
-        Mistake::PlainSha256Concat,
-        Mistake::WrongDigest,
-        Mistake::KeyMessageSwapped,
-        Mistake::SecretHexDecoded,
-        Mistake::SecretBase64Decoded,
-        Mistake::TrailingNewlineInSecret,
-        Mistake::SecretTrimmed,
-        Mistake::TrimmedInput,
-        Mistake::LowercasedInput,
-        Mistake::UnicodeNormalized,
-        Mistake::Latin1Encoded,
-        Mistake::Utf16Encoded,
-        Mistake::AsciiReplaced,
-        Mistake::StringifiedNull,
-        Mistake::HtmlEscapedInput,
-        Mistake::NumericIdMisformat,
-        Mistake::WrongPlatformSecret,
-    ];
+    pub const ALL: &'static [Mistake] = &{
+        // Built from CATALOGUE so the two lists cannot drift apart.
+        let mut all = [Mistake::WrongPlatformSecret; Mistake::CATALOGUE.len() + 1];
+        let mut index = 0;
+        while index < Mistake::CATALOGUE.len() {
+            all[index] = Mistake::CATALOGUE[index];
+            index += 1;
+        }
+        all
+    };
 
     /// The name reports and fixture ports use: `EMAIL_WHEN_USER_ID_PRESENT`, ...,
     /// `WRONG_PLATFORM_SECRET`.
