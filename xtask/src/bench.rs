@@ -1,9 +1,12 @@
 //! `cargo xtask bench [--save NAME] [--compare NAME] [--report-only]`: runs the user-hash
 //! benchmarks, prints ns per hash with ratios to the SHA-256 floor and to `ring`, reports the
-//! speed targets as PASS/MISS, and rewrites the generated part of `docs/PERFORMANCE.md`.
+//! speed targets as PASS/MISS, then runs the checker's overhead benchmark and reports ms per full
+//! run and the overhead against its 10 % target; it rewrites both generated parts of
+//! `docs/PERFORMANCE.md`.
 //!
 //! - `--save NAME`: also keep this run as criterion baseline NAME (`--save-baseline NAME`).
-//! - `--compare NAME`: compare with baseline NAME (`--baseline NAME`); the table gains a column.
+//! - `--compare NAME`: compare the user-hash run with baseline NAME (`--baseline NAME`); its
+//!   table gains a column. The checker's table has no comparison column.
 //! - `--report-only`: skip `cargo bench`; re-render from criterion's last results.
 //!
 //! Criterion leaves `target/criterion/<group>/<function>/new/estimates.json` (times in ns per
@@ -22,9 +25,27 @@ use serde_json::Value;
 use crate::util;
 
 const BENCH_TARGET: &str = "user_hash";
+const CHECKER_BENCH_TARGET: &str = "overhead";
 const DOC_PATH: &str = "docs/PERFORMANCE.md";
-const BEGIN: &str = "<!-- bench:begin -->";
-const END: &str = "<!-- bench:end -->";
+
+/// A generated part of the document: the text between two markers.
+struct Section {
+    begin: &'static str,
+    end: &'static str,
+    /// The heading put before the markers when a document has none yet.
+    heading: &'static str,
+}
+
+const HASH_SECTION: Section = Section {
+    begin: "<!-- bench:begin -->",
+    end: "<!-- bench:end -->",
+    heading: "## Results",
+};
+const CHECKER_SECTION: Section = Section {
+    begin: "<!-- checker:begin -->",
+    end: "<!-- checker:end -->",
+    heading: "## The checker",
+};
 
 const FLOOR: &str = "user_hash/floor_2x_compress256";
 const RING: &str = "user_hash/ring_prekeyed_const_hex";
@@ -66,7 +87,7 @@ const PER_HASH: &[(&str, &str)] = &[
 const HEX: &[(&str, &str)] = &[
     (
         HEX_OURS,
-        "ours: `UserHash::from_tag` (256-entry pair table)",
+        "ours: `UserHash::from_tag` (arithmetic, 16 lanes at a time)",
     ),
     ("hex/pair_table", "pair table, inlined in the bench"),
     ("hex/nibble_table", "two lookups in `0123456789abcdef`"),
@@ -85,6 +106,29 @@ const BULK: &[(&str, &str)] = &[
     (BULK_ONE, "signer over 1M ids, one core"),
     (BULK_ALL, "signer over 1M ids, all cores (`rayon`)"),
 ];
+
+const PORT_ALONE: &str = "checker/python_port_alone";
+const CHECKER_WITH_PORT: &str = "checker/checker_with_python_port";
+const CHECKER_REPLAY: &str = "checker/checker_with_replay_adapter";
+
+/// The checker's benchmarks (one full run of the suite per iteration), in table order.
+const CHECKER: &[(&str, &str)] = &[
+    (
+        PORT_ALONE,
+        "the Python port answering the recorded requests, piped in, unchecked",
+    ),
+    (
+        CHECKER_WITH_PORT,
+        "a full checker run against the Python port",
+    ),
+    (
+        CHECKER_REPLAY,
+        "a full checker run against replayed replies (`cat`): the checker's own cost",
+    ),
+];
+
+/// The checker may add at most this fraction to the port's own time.
+const CHECKER_OVERHEAD_LIMIT: f64 = 0.10;
 
 /// Requests in the "a day of auth logs" example.
 const DAY_OF_REQUESTS: f64 = 100e6;
@@ -159,7 +203,7 @@ fn parse_elements(benchmark: &str) -> u64 {
 /// latest run). Missing benchmarks are left out; malformed files are errors.
 fn collect(criterion_dir: &Path, baseline: &str) -> Result<BTreeMap<String, Estimate>, String> {
     let mut found = BTreeMap::new();
-    for (id, _) in PER_HASH.iter().chain(HEX).chain(BULK) {
+    for (id, _) in PER_HASH.iter().chain(HEX).chain(BULK).chain(CHECKER) {
         let dir = criterion_dir.join(id).join(baseline);
         let estimates_path = dir.join("estimates.json");
         let Ok(estimates) = fs::read_to_string(&estimates_path) else {
@@ -428,28 +472,89 @@ fn render(
     out
 }
 
-/// `doc` with the text between the markers replaced by `block`; the markers and a generated
-/// section are appended when the document has none.
-fn splice(doc: &str, block: &str) -> Result<String, String> {
-    let generated = format!("{BEGIN}\n{}\n{END}", block.trim_end());
-    match (doc.find(BEGIN), doc.find(END)) {
+/// The checker's overhead: its full run against the port over the port alone, minus one.
+fn checker_overhead(results: &BTreeMap<String, Estimate>) -> Option<f64> {
+    ratio(results, CHECKER_WITH_PORT, PORT_ALONE).map(|r| r - 1.0)
+}
+
+/// The generated Markdown for the checker (without the markers); `None` without its results.
+fn render_checker(
+    results: &BTreeMap<String, Estimate>,
+    machine: &Machine,
+    command: &str,
+) -> Option<String> {
+    if !CHECKER.iter().any(|(id, _)| results.contains_key(*id)) {
+        return None;
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "_Generated by {command} on {} (UTC) on {}, {} logical CPU{}; 1-minute load average {} \
+         when the run started. Criterion point estimates per full run of the suite; the overhead \
+         uses medians._\n",
+        machine.date,
+        machine.cpu,
+        machine.logical_cpus,
+        if machine.logical_cpus == 1 { "" } else { "s" },
+        machine.load_average,
+    );
+    let _ = writeln!(out, "| benchmark | what | mean ms | median ms |");
+    let _ = writeln!(out, "|---|---|--:|--:|");
+    for (id, what) in CHECKER {
+        let Some(estimate) = results.get(*id) else {
+            continue;
+        };
+        let name = id.split_once('/').map_or(*id, |(_, function)| function);
+        let _ = writeln!(
+            out,
+            "| `{name}` | {what} | {:.1} | {:.1} |",
+            estimate.mean_ns / 1e6,
+            estimate.median_ns / 1e6,
+        );
+    }
+    let limit = CHECKER_OVERHEAD_LIMIT * 100.0;
+    let line = match checker_overhead(results) {
+        Some(overhead) => format!(
+            "{} checker overhead (`checker_with_python_port` / `python_port_alone` − 1): \
+             {:+.1} % (target < {limit:.0} %)",
+            if overhead < CHECKER_OVERHEAD_LIMIT {
+                "PASS"
+            } else {
+                "MISS"
+            },
+            overhead * 100.0,
+        ),
+        None => format!("n/a checker overhead: — (target < {limit:.0} %)"),
+    };
+    let _ = writeln!(out, "\n- {line}");
+    Some(out)
+}
+
+/// `doc` with the text between the section's markers replaced by `block`; the heading, markers
+/// and block are appended when the document has none.
+fn splice(doc: &str, section: &Section, block: &str) -> Result<String, String> {
+    let (begin_marker, end_marker) = (section.begin, section.end);
+    let generated = format!("{begin_marker}\n{}\n{end_marker}", block.trim_end());
+    match (doc.find(begin_marker), doc.find(end_marker)) {
         (Some(begin), Some(end)) if begin < end => Ok(format!(
             "{}{generated}{}",
             &doc[..begin],
-            &doc[end + END.len()..]
+            &doc[end + end_marker.len()..]
         )),
         (None, None) => {
             let mut out = doc.trim_end().to_owned();
             if !out.is_empty() {
                 out.push_str("\n\n");
             }
-            out.push_str("## Results\n\n");
+            out.push_str(section.heading);
+            out.push_str("\n\n");
             out.push_str(&generated);
             out.push('\n');
             Ok(out)
         }
         _ => Err(format!(
-            "{DOC_PATH}: the markers `{BEGIN}` and `{END}` are unbalanced or out of order"
+            "{DOC_PATH}: the markers `{begin_marker}` and `{end_marker}` are unbalanced or out of \
+             order"
         )),
     }
 }
@@ -480,10 +585,27 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "`{xtask_line}` (which runs `{}`)",
         bench_command_line(&criterion_args)
     );
+    // The checker's benchmark keeps a baseline when asked, but is not compared with one: a
+    // baseline saved before it was part of this command would make criterion refuse to run.
+    let mut checker_cmd = util::cargo();
+    checker_cmd.args([
+        "bench",
+        "-p",
+        "userhash-check",
+        "--bench",
+        CHECKER_BENCH_TARGET,
+    ]);
+    let mut checker_line = format!("cargo bench -p userhash-check --bench {CHECKER_BENCH_TARGET}");
+    if let Some(name) = &args.save {
+        checker_cmd.args(["--", "--save-baseline", name]);
+        let _ = write!(checker_line, " -- --save-baseline {name}");
+    }
+    let checker_command = format!("`{xtask_line}` (which runs `{checker_line}`)");
     if args.report_only {
         eprintln!("--report-only: using criterion's last results");
     } else {
         util::run_inherited(&mut cmd)?;
+        util::run_inherited(&mut checker_cmd)?;
     }
 
     let criterion_dir = util::target_dir().join("criterion");
@@ -508,12 +630,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let doc_path: PathBuf = util::workspace_root().join(DOC_PATH);
     let doc = fs::read_to_string(&doc_path).unwrap_or_default();
-    let updated = splice(&doc, &block)?;
+    let mut updated = splice(&doc, &HASH_SECTION, &block)?;
+    match render_checker(&results, &machine, &checker_command) {
+        Some(checker_block) => {
+            println!("{checker_block}");
+            updated = splice(&updated, &CHECKER_SECTION, &checker_block)?;
+        }
+        None => eprintln!("no results for the `checker` group: its section is left as it was"),
+    }
     if let Some(dir) = doc_path.parent() {
         fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     }
     fs::write(&doc_path, updated).map_err(|e| format!("writing {}: {e}", doc_path.display()))?;
-    println!("wrote the table to {DOC_PATH}");
+    println!("wrote the tables to {DOC_PATH}");
     Ok(())
 }
 
@@ -699,27 +828,119 @@ mod tests {
 
     #[test]
     fn splice_keeps_prose_around_markers() {
-        let doc = format!("# Perf\n\nintro\n\n{BEGIN}\nold table\n{END}\n\n## Why\n\nprose\n");
-        let out = splice(&doc, "new table\n").unwrap();
+        let (begin, end) = (HASH_SECTION.begin, HASH_SECTION.end);
+        let doc = format!("# Perf\n\nintro\n\n{begin}\nold table\n{end}\n\n## Why\n\nprose\n");
+        let out = splice(&doc, &HASH_SECTION, "new table\n").unwrap();
         assert_eq!(
             out,
-            format!("# Perf\n\nintro\n\n{BEGIN}\nnew table\n{END}\n\n## Why\n\nprose\n")
+            format!("# Perf\n\nintro\n\n{begin}\nnew table\n{end}\n\n## Why\n\nprose\n")
         );
         // Idempotent.
-        assert_eq!(splice(&out, "new table").unwrap(), out);
+        assert_eq!(splice(&out, &HASH_SECTION, "new table").unwrap(), out);
         // No markers: a section is appended; no document at all: one is started.
-        let appended = splice("# Perf\n", "t").unwrap();
+        let appended = splice("# Perf\n", &HASH_SECTION, "t").unwrap();
         assert_eq!(
             appended,
-            format!("# Perf\n\n## Results\n\n{BEGIN}\nt\n{END}\n")
+            format!("# Perf\n\n## Results\n\n{begin}\nt\n{end}\n")
         );
         assert_eq!(
-            splice("", "t").unwrap(),
-            format!("## Results\n\n{BEGIN}\nt\n{END}\n")
+            splice("", &HASH_SECTION, "t").unwrap(),
+            format!("## Results\n\n{begin}\nt\n{end}\n")
         );
         // Broken markers are refused rather than guessed at.
-        assert!(splice(&format!("{END}\n{BEGIN}\n"), "t").is_err());
-        assert!(splice(&format!("{BEGIN}\nno end\n"), "t").is_err());
+        assert!(splice(&format!("{end}\n{begin}\n"), &HASH_SECTION, "t").is_err());
+        assert!(splice(&format!("{begin}\nno end\n"), &HASH_SECTION, "t").is_err());
+    }
+
+    #[test]
+    fn the_two_sections_are_spliced_independently() {
+        let (hash_begin, hash_end) = (HASH_SECTION.begin, HASH_SECTION.end);
+        let (checker_begin, checker_end) = (CHECKER_SECTION.begin, CHECKER_SECTION.end);
+        let doc = format!(
+            "{hash_begin}\nold hashes\n{hash_end}\n\n## The checker\n\n\
+             {checker_begin}\nold checker\n{checker_end}\n\nPeak RSS: 17.5 MB.\n"
+        );
+        let out = splice(&doc, &HASH_SECTION, "new hashes").unwrap();
+        let out = splice(&out, &CHECKER_SECTION, "new checker").unwrap();
+        assert_eq!(
+            out,
+            format!(
+                "{hash_begin}\nnew hashes\n{hash_end}\n\n## The checker\n\n\
+                 {checker_begin}\nnew checker\n{checker_end}\n\nPeak RSS: 17.5 MB.\n"
+            )
+        );
+        // A document without the checker's markers gains its own heading.
+        let appended = splice("# Perf\n", &CHECKER_SECTION, "t").unwrap();
+        assert_eq!(
+            appended,
+            format!("# Perf\n\n## The checker\n\n{checker_begin}\nt\n{checker_end}\n")
+        );
+    }
+
+    /// The checker's benchmarks, in ns per full run (criterion sets no throughput for them).
+    fn checker_fixture(root: &Path, with_port_ms: f64) {
+        let dir = |id: &str| root.join(id).join("new");
+        for (id, median_ms) in [
+            (PORT_ALONE, 150.0),
+            (CHECKER_WITH_PORT, with_port_ms),
+            (CHECKER_REPLAY, 12.5),
+        ] {
+            fs::create_dir_all(dir(id)).unwrap();
+            fs::write(
+                dir(id).join("estimates.json"),
+                estimates_json(median_ms * 1.01e6, median_ms * 1e6),
+            )
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn renders_the_checker_table_and_overhead() {
+        let dir = util::TempDir::new("bench-checker").unwrap();
+        checker_fixture(dir.path(), 159.0);
+        let results = collect(dir.path(), "new").unwrap();
+        assert_eq!(results[PORT_ALONE].median_ns, 150e6);
+        let overhead = checker_overhead(&results).unwrap();
+        assert!((overhead - 0.06).abs() < 1e-9, "{overhead}");
+        let command =
+            "`cargo xtask bench` (which runs `cargo bench -p userhash-check --bench overhead`)";
+        let text = render_checker(&results, &machine(), command).unwrap();
+        assert!(
+            text.starts_with("_Generated by `cargo xtask bench` (which runs `cargo bench -p userhash-check --bench overhead`) on 2025-01-02 (UTC) on Test CPU @ 1 GHz, 2 logical CPUs;"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| benchmark | what | mean ms | median ms |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| `python_port_alone` | the Python port answering the recorded requests, piped in, unchecked | 151.5 | 150.0 |"),
+            "{text}"
+        );
+        assert!(text.contains("| `checker_with_replay_adapter` |"), "{text}");
+        assert!(text.contains("| 12.6 | 12.5 |"), "{text}");
+        assert!(
+            text.contains("- PASS checker overhead (`checker_with_python_port` / `python_port_alone` − 1): +6.0 % (target < 10 %)"),
+            "{text}"
+        );
+
+        // 180 ms against 150 ms alone: 20 % over the target.
+        checker_fixture(dir.path(), 180.0);
+        let results = collect(dir.path(), "new").unwrap();
+        let text = render_checker(&results, &machine(), "x").unwrap();
+        assert!(text.contains("- MISS checker overhead"), "{text}");
+        assert!(text.contains(": +20.0 % (target < 10 %)"), "{text}");
+
+        // Without the port's own time there is no ratio, and without any result no section.
+        let mut partial = results.clone();
+        partial.remove(PORT_ALONE);
+        let text = render_checker(&partial, &machine(), "x").unwrap();
+        assert!(
+            text.contains("- n/a checker overhead: — (target < 10 %)"),
+            "{text}"
+        );
+        assert!(!text.contains("python_port_alone` |"), "{text}");
+        assert_eq!(render_checker(&BTreeMap::new(), &machine(), "x"), None);
     }
 
     #[test]
