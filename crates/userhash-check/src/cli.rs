@@ -210,7 +210,11 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("userhash-check: error: {message}");
+            // The message can quote the adapter's output: no terminal escapes get through.
+            eprintln!(
+                "userhash-check: error: {}",
+                crate::report::human::sanitize(&message)
+            );
             2
         }
     }

@@ -948,3 +948,22 @@ fn help_documents_exit_codes() {
     assert_eq!(code(&output), 0);
     assert!(text(&output.stdout).contains("Exit codes"));
 }
+
+#[test]
+fn adapter_output_cannot_inject_terminal_escapes() {
+    // A handshake line with an escape sequence (clear screen) and a bell.
+    let output = checker(
+        &run_args(
+            &[],
+            &["sh", "-c", "printf '\\033[2J\\007 not json\\n'; sleep 5"],
+        ),
+        &[],
+    );
+    assert_eq!(code(&output), 2);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("not JSON"), "{stderr}");
+    assert!(
+        !stderr.contains('\x1b') && !stderr.contains('\x07'),
+        "{stderr:?}"
+    );
+}
