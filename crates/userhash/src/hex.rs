@@ -4,6 +4,10 @@ use crate::hmac::TAG_LEN;
 use subtle::ConstantTimeEq;
 
 /// Length of a user hash: 32 bytes as hex.
+///
+/// ```
+/// assert_eq!(userhash::USER_HASH_LEN, 64);
+/// ```
 pub const USER_HASH_LEN: usize = 2 * TAG_LEN;
 
 /// One hex digit for a nibble (0..=15), without a table or a branch: LLVM turns it into a
@@ -34,6 +38,11 @@ pub struct UserHash([u8; USER_HASH_LEN]);
 
 impl UserHash {
     /// Encodes a tag as lowercase hex.
+    ///
+    /// ```
+    /// let hash = userhash::UserHash::from_tag(&[0x0a; 32]);
+    /// assert_eq!(&*hash, "0a".repeat(32));
+    /// ```
     #[inline]
     pub fn from_tag(tag: &[u8; TAG_LEN]) -> Self {
         // Digits for all high nibbles, then all low ones, then interleaved: each loop is a few
@@ -55,6 +64,11 @@ impl UserHash {
     }
 
     /// The hash as a string slice.
+    ///
+    /// ```
+    /// let hash = userhash::UserHash::from_tag(&[0xff; 32]);
+    /// assert!(hash.as_str().starts_with("ffff"));
+    /// ```
     pub fn as_str(&self) -> &str {
         // Only `from_tag` builds a UserHash, and it writes ASCII hex digits alone.
         core::str::from_utf8(&self.0).expect("a UserHash holds ASCII hex digits")
@@ -81,6 +95,11 @@ impl UserHash {
     }
 
     /// The hash as ASCII bytes.
+    ///
+    /// ```
+    /// let hash = userhash::UserHash::from_tag(&[0; 32]);
+    /// assert_eq!(hash.as_bytes(), &[b'0'; 64]);
+    /// ```
     pub fn as_bytes(&self) -> &[u8; USER_HASH_LEN] {
         &self.0
     }

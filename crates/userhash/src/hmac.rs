@@ -11,6 +11,10 @@ use sha2::{Digest, Sha256};
 
 const BLOCK_LEN: usize = 64;
 /// Length of an HMAC-SHA-256 tag in bytes.
+///
+/// ```
+/// assert_eq!(userhash::hmac::hmac_sha256(b"k", b"m").len(), userhash::hmac::TAG_LEN);
+/// ```
 pub const TAG_LEN: usize = 32;
 /// The last block of a message must leave room for the 0x80 marker and the 64-bit length.
 const MAX_TAIL_IN_LAST_BLOCK: usize = BLOCK_LEN - 9;
@@ -75,6 +79,12 @@ impl core::fmt::Debug for PreKeyed {
 
 impl PreKeyed {
     /// Derives the pad states from `key` (hashed first when longer than the 64-byte block).
+    ///
+    /// ```
+    /// use userhash::hmac::{hmac_sha256, PreKeyed};
+    /// let long_key = [0xaa; 131];
+    /// assert_eq!(PreKeyed::new(&long_key).tag(b"m"), hmac_sha256(&long_key, b"m"));
+    /// ```
     pub fn new(key: &[u8]) -> Self {
         let mut key_block = [0u8; BLOCK_LEN];
         if key.len() > BLOCK_LEN {
@@ -95,7 +105,14 @@ impl PreKeyed {
         PreKeyed { inner, outer }
     }
 
-    /// The HMAC-SHA-256 tag of `message` under this key.
+    /// The HMAC-SHA-256 tag of `message` under this key; the key can be reused for any number
+    /// of messages.
+    ///
+    /// ```
+    /// let key = userhash::hmac::PreKeyed::new(b"secret");
+    /// assert_eq!(key.tag(b"87")[..2], [0x00, 0x3a]);
+    /// assert_ne!(key.tag(b"87"), key.tag(b"88"));
+    /// ```
     #[inline]
     pub fn tag(&self, message: &[u8]) -> [u8; TAG_LEN] {
         let mut state = self.inner;

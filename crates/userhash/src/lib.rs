@@ -44,6 +44,11 @@ pub struct Signer {
 
 impl Signer {
     /// Keys the HMAC with the secret's literal UTF-8 bytes (never trimmed, never decoded).
+    ///
+    /// ```
+    /// assert!(userhash::Signer::new(" padded ").is_ok());
+    /// assert_eq!(userhash::Signer::new("").unwrap_err(), userhash::Error::EmptySecret);
+    /// ```
     pub fn new(secret: &str) -> Result<Self, Error> {
         if secret.is_empty() {
             return Err(Error::EmptySecret);
@@ -65,6 +70,14 @@ impl Signer {
     }
 
     /// The user hash for a selected identity; `None` for an unidentified user.
+    ///
+    /// ```
+    /// use userhash::{Identity, Signer};
+    /// let signer = Signer::new("secret")?;
+    /// let by_email = signer.user_hash(&Identity::select(None, Some("ada@example.com")));
+    /// assert_eq!(by_email, Some(signer.sign_message(b"ada@example.com")));
+    /// # Ok::<(), userhash::Error>(())
+    /// ```
     pub fn user_hash(&self, identity: &Identity<'_>) -> Option<UserHash> {
         identity
             .message()
