@@ -6,15 +6,8 @@ use crate::run::RunReport;
 
 /// Escapes a workflow command's message.
 pub fn escape_data(text: &str) -> String {
-    let visible: String = text
-        .chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => c.to_string(),
-            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
-            c => c.to_string(),
-        })
-        .collect();
-    visible
+    // Line breaks stay, to be encoded as %0D / %0A below.
+    super::visible_controls(text, &['\n', '\r', '\t'])
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

@@ -25,15 +25,7 @@ fn outcome_colour(outcome: Outcome) -> &'static str {
 
 /// Makes port-controlled text safe for a terminal: control characters become visible.
 pub fn sanitize(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    super::visible_controls(text, &['\n', '\t'])
 }
 
 fn case_block(case: &CaseResult, style: Style) -> String {

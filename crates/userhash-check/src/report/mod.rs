@@ -8,6 +8,20 @@ pub mod markdown;
 
 use crate::run::RunReport;
 
+/// Makes control characters visible as `\u{..}`, except those in `keep`: text from the port
+/// must not drive the terminal or break the output format.
+pub fn visible_controls(text: &str, keep: &[char]) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && !keep.contains(&c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
