@@ -152,13 +152,19 @@ pub const FLAGS: &[Flag] = &[
     Flag {
         name: "EmptySecret",
         bug_type: BugType::MalformedInput,
-        description: "An empty secret must be rejected: an HMAC keyed with nothing authenticates nothing. Java's SecretKeySpec and WebCrypto throw; Python and Node silently accept it.",
+        description: "An empty secret with an identifier must be rejected: the hash would be an HMAC keyed with nothing, which authenticates nothing (EMPTY_SECRET_ACCEPTED). Java's SecretKeySpec and WebCrypto throw; Python and Node silently accept it.",
         links: &[],
     },
     Flag {
-        name: "InvalidType",
-        bug_type: BugType::MalformedInput,
-        description: "A user_id that is not a string or an integer (a float, boolean, array or object), or an email that is not a string, must be rejected rather than stringified.",
+        name: "EmptySecretNoHash",
+        bug_type: BugType::Ambiguous,
+        description: "An empty secret for a user who gets no hash anyway. The reference rejects it, because the secret is plainly misconfigured; a port that answers no hash signs nothing and gives no user a 401, so deviating is acceptable (EMPTY_SECRET_ACCEPTED, as a warning).",
+        links: &[],
+    },
+    Flag {
+        name: "UnsupportedType",
+        bug_type: BugType::Ambiguous,
+        description: "A user_id that is not a string or an integer (a float, boolean, array or object), or an email that is not a string. The reference rejects it. A port that stringifies it (str(), String(), to_s, JSON) or ignores an email it never uses gives no real user a 401, so deviating is acceptable (TYPE_COERCED, as a warning); apps should still send ids as strings or integers.",
         links: &[],
     },
     Flag {

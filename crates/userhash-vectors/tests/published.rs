@@ -259,6 +259,82 @@ fn ids_are_unique_across_the_suite() {
     assert_eq!(ids.len(), count, "duplicate ids");
 }
 
+/// A retired id is never published again, and the case that replaced it exists.
+#[test]
+fn retired_ids_are_never_reused() {
+    use userhash_vectors::cases::retired::RETIRED;
+    let mut ids: Vec<String> = user_hash_file()
+        .tests
+        .into_iter()
+        .map(|case| case.id)
+        .collect();
+    ids.extend(verify_file().tests.into_iter().map(|case| case.id));
+    ids.extend(hmac_file().tests.into_iter().map(|case| case.id));
+    assert!(!RETIRED.is_empty());
+    for retired in RETIRED {
+        assert!(
+            !ids.iter().any(|id| id == retired.id),
+            "{} was retired in {} and must not be reused",
+            retired.id,
+            retired.since
+        );
+        if let Some(successor) = retired.replaced_by {
+            assert!(
+                ids.iter().any(|id| id == successor),
+                "{} names {successor} as its successor, which the suite does not have",
+                retired.id
+            );
+        }
+    }
+    // The old ids of 1.0.0, typed out: each one either still exists or is in RETIRED.
+    for old in [
+        "empty-secret-unidentified",
+        "user-id-float",
+        "user-id-boolean",
+        "user-id-array",
+        "user-id-object",
+        "email-number",
+        "email-boolean-with-user-id",
+        "empty-secret",
+        "user-id-float-integral",
+    ] {
+        assert!(
+            ids.iter().any(|id| id == old) || RETIRED.iter().any(|r| r.id == old),
+            "{old} vanished without being retired"
+        );
+    }
+}
+
+/// The 401 principle, stated independently of the generator: among inputs the reference
+/// rejects, only those where a port could emit a hash keyed with nothing are mandatory
+/// (`invalid`): an empty secret for a user who has an identifier. Every other rejection is a
+/// preference of the reference, so `acceptable`.
+#[test]
+fn rejected_inputs_are_mandatory_only_when_a_port_would_sign_with_nothing() {
+    let mut seen = BTreeMap::new();
+    for case in user_hash_file().tests {
+        let GenerationExpected::Error(_) = case.expected else {
+            continue;
+        };
+        let has_identifier = |field: &Option<Value>| match field {
+            None | Some(Value::Null) => false,
+            Some(Value::String(text)) => !text.is_empty(),
+            Some(_) => true,
+        };
+        let signs_with_nothing = case.input.secret.is_empty()
+            && (has_identifier(&case.input.user_id) || has_identifier(&case.input.email));
+        let want = if signs_with_nothing {
+            Verdict::Invalid
+        } else {
+            Verdict::Acceptable
+        };
+        assert_eq!(case.result, want, "{}: {}", case.id, case.description);
+        *seen.entry(want).or_insert(0) += 1;
+    }
+    assert!(seen.get(&Verdict::Invalid).is_some_and(|n| *n >= 1));
+    assert!(seen.get(&Verdict::Acceptable).is_some_and(|n| *n >= 7));
+}
+
 fn input_of(case: &userhash_vectors::format::GenerationCase) -> Input<'_> {
     Input {
         secret: &case.input.secret,

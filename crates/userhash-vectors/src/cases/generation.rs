@@ -535,30 +535,33 @@ pub fn cases() -> Vec<GenerationCase> {
         absent(),
     );
 
-    // Input that must be rejected.
+    // Input the reference rejects. Only the empty secret with an identifier is mandatory: a
+    // port that hashes it emits a hash keyed with nothing. The rest are the reference's
+    // preferences (the 401 principle): deviating from them gives no real user a 401, so they
+    // are acceptable, and the reference still rejects them.
     c.add(
         Verdict::Invalid,
         "empty-secret",
-        "An empty secret must be rejected, not used as an empty key.",
+        "An empty secret must be rejected, not used as an empty key: the hash would be keyed with nothing.",
         &["EmptySecret"],
         "",
         text("user_8f3a2c"),
         absent(),
     );
     c.add(
-        Verdict::Invalid,
-        "empty-secret-unidentified",
-        "An empty secret is rejected even when there is nothing to hash.",
-        &["EmptySecret"],
+        Verdict::Acceptable,
+        "empty-secret-without-identifier",
+        "An empty secret for a user who gets no hash: the reference rejects it (the secret is misconfigured); answering no hash signs nothing and gives no one a 401.",
+        &["EmptySecretNoHash"],
         "",
         absent(),
         absent(),
     );
     c.add(
-        Verdict::Invalid,
-        "user-id-float",
-        "A user_id of 4.5 is not an id: reject it.",
-        &["InvalidType"],
+        Verdict::Acceptable,
+        "user-id-type-float",
+        "A user_id of 4.5 is not an id: the reference rejects it; a port that hashes \"4.5\" deviates harmlessly.",
+        &["UnsupportedType"],
         s,
         json(json!(4.5)),
         absent(),
@@ -567,52 +570,52 @@ pub fn cases() -> Vec<GenerationCase> {
         Verdict::Acceptable,
         "user-id-float-integral",
         "42.0 is a float to the reference and rejected; readers with one number type see 42.",
-        &["InvalidType", "NonIntegerNumber"],
+        &["UnsupportedType", "NonIntegerNumber"],
         s,
         json(json!(42.0)),
         absent(),
     );
     c.add(
-        Verdict::Invalid,
-        "user-id-boolean",
-        "A boolean user_id is rejected, not hashed as \"true\".",
-        &["InvalidType"],
+        Verdict::Acceptable,
+        "user-id-type-boolean",
+        "A boolean user_id: the reference rejects it; a port that hashes \"true\" (or \"True\", \"1\") deviates harmlessly.",
+        &["UnsupportedType"],
         s,
         json(json!(true)),
         absent(),
     );
     c.add(
-        Verdict::Invalid,
-        "user-id-array",
-        "An array user_id is rejected.",
-        &["InvalidType"],
+        Verdict::Acceptable,
+        "user-id-type-array",
+        "An array user_id: the reference rejects it; a port that stringifies it deviates harmlessly.",
+        &["UnsupportedType"],
         s,
         json(json!(["42"])),
         absent(),
     );
     c.add(
-        Verdict::Invalid,
-        "user-id-object",
-        "An object user_id is rejected.",
-        &["InvalidType"],
+        Verdict::Acceptable,
+        "user-id-type-object",
+        "An object user_id: the reference rejects it; a port that stringifies it deviates harmlessly.",
+        &["UnsupportedType"],
         s,
         json(json!({"id": "42"})),
         absent(),
     );
     c.add(
-        Verdict::Invalid,
-        "email-number",
-        "A numeric email is rejected.",
-        &["InvalidType"],
+        Verdict::Acceptable,
+        "email-type-number",
+        "A numeric email: the reference rejects it; a port that hashes \"42\" deviates harmlessly (no real user has a numeric email).",
+        &["UnsupportedType"],
         s,
         absent(),
         json(json!(42)),
     );
     c.add(
-        Verdict::Invalid,
-        "email-boolean-with-user-id",
-        "A boolean email is rejected even though the user_id would be hashed.",
-        &["InvalidType"],
+        Verdict::Acceptable,
+        "email-type-boolean-unused",
+        "A boolean email beside a user_id: the reference rejects it; a port that ignores the unused email and hashes the user_id gives the right hash.",
+        &["UnsupportedType", "UserIdWins"],
         s,
         text("user_8f3a2c"),
         json(json!(false)),

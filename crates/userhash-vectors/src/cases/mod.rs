@@ -3,6 +3,7 @@
 
 pub mod generation;
 pub mod hmac;
+pub mod retired;
 pub mod verify;
 
 use serde_json::Value;
