@@ -39,6 +39,11 @@ use unicode_normalization::UnicodeNormalization;
 use userhash::hmac::{hmac_sha256, TAG_LEN};
 use userhash::{Identity, Signer, UserHash, UserId};
 
+pub mod coerce;
+mod validation;
+
+pub use validation::{diagnose_error, diagnose_unrejected};
+
 /// A case's input as the port receives it. `None` = the field is absent; `Some(Value::Null)` = null.
 #[derive(Clone, Copy, Debug)]
 pub struct Input<'a> {
@@ -56,7 +61,9 @@ pub type Answer = Option<String>;
 /// A known way of getting the user hash wrong.
 ///
 /// Every mistake but [`Mistake::WrongPlatformSecret`] can be recomputed from a case's input
-/// alone (see [`Mistake::CATALOGUE`] and [`Mistake::answers`]). Mistakes are named in reports
+/// alone: the hash mistakes of [`Mistake::CATALOGUE`] on input the reference accepts (see
+/// [`Mistake::answers`]), the input-validation mistakes of [`Mistake::VALIDATION`] on input it
+/// rejects (see [`Mistake::answers_on_rejected`]). Mistakes are named in reports
 /// by [`Mistake::name`] (also their `Display` and serde form) and come with a one-line fix,
 /// [`Mistake::hint`].
 ///
@@ -130,6 +137,16 @@ pub enum Mistake {
     /// An integer user_id formatted as a float ("42.0"), in exponent form ("4.2e1"), or
     /// rounded through a 64-bit float (JavaScript numbers above 2^53).
     NumericIdMisformat,
+    /// A hash for an empty secret: an HMAC keyed with nothing, which signs nothing (Python's
+    /// and Node's HMACs accept an empty key without a word).
+    EmptySecretAccepted,
+    /// A user_id that is not a string or an integer, or an email that is not a string, turned
+    /// into text and hashed (`str()`, `String()`, `to_s`, `(string)`, JSON) or ignored, where
+    /// the reference rejects it. Acceptable under the 401 principle: a warning.
+    TypeCoerced,
+    /// An integer user_id rejected as if it had to be a string (`typeof id !== "string"`, a
+    /// strict schema); apps with numeric database keys then send no hash at all.
+    IntegerUserIdRejected,
     /// The hash was made with another platform's (or a test workspace's) secret: the most
     /// common support answer. Not recomputable from the input; see [`match_other_secrets`].
     WrongPlatformSecret,
@@ -164,15 +181,32 @@ impl Mistake {
         Mistake::NumericIdMisformat,
     ];
 
-    /// Every mistake: the [`CATALOGUE`](Mistake::CATALOGUE), then
-    /// [`Mistake::WrongPlatformSecret`].
+    /// The mistakes of input validation: answering input the reference rejects, or rejecting
+    /// input it accepts (see [`diagnose_unrejected`] and [`diagnose_error`]). On input the
+    /// reference accepts they change no hash, so [`Mistake::answers`] is empty for them; their
+    /// recomputed answers come from [`Mistake::answers_on_rejected`].
+    pub const VALIDATION: &'static [Mistake] = &[
+        Mistake::EmptySecretAccepted,
+        Mistake::TypeCoerced,
+        Mistake::IntegerUserIdRejected,
+    ];
+
+    /// Every mistake: the [`CATALOGUE`](Mistake::CATALOGUE), the
+    /// [`VALIDATION`](Mistake::VALIDATION) mistakes, then [`Mistake::WrongPlatformSecret`].
     pub const ALL: &'static [Mistake] = &{
-        // Built from CATALOGUE so the two lists cannot drift apart.
-        let mut all = [Mistake::WrongPlatformSecret; Mistake::CATALOGUE.len() + 1];
+        // Built from the two lists so they cannot drift apart.
+        let mut all = [Mistake::WrongPlatformSecret;
+            Mistake::CATALOGUE.len() + Mistake::VALIDATION.len() + 1];
         let mut index = 0;
         while index < Mistake::CATALOGUE.len() {
             all[index] = Mistake::CATALOGUE[index];
             index += 1;
+        }
+        let mut validation = 0;
+        while validation < Mistake::VALIDATION.len() {
+            all[index] = Mistake::VALIDATION[validation];
+            index += 1;
+            validation += 1;
         }
         all
     };
@@ -209,6 +243,9 @@ impl Mistake {
             Mistake::StringifiedNull => "STRINGIFIED_NULL",
             Mistake::HtmlEscapedInput => "HTML_ESCAPED_INPUT",
             Mistake::NumericIdMisformat => "NUMERIC_ID_MISFORMAT",
+            Mistake::EmptySecretAccepted => "EMPTY_SECRET_ACCEPTED",
+            Mistake::TypeCoerced => "TYPE_COERCED",
+            Mistake::IntegerUserIdRejected => "INTEGER_USER_ID_REJECTED",
             Mistake::WrongPlatformSecret => "WRONG_PLATFORM_SECRET",
         }
     }
@@ -291,6 +328,15 @@ impl Mistake {
             Mistake::NumericIdMisformat => {
                 "hash an integer user_id as its plain decimal digits (42, not 42.0 or 4.2e1; keep ids above 2^53 out of floats)"
             }
+            Mistake::EmptySecretAccepted => {
+                "reject an empty secret with an error: an HMAC keyed with nothing signs nothing (check that the secret is configured)"
+            }
+            Mistake::TypeCoerced => {
+                "acceptable, but the reference rejects a user_id that is not a string or an integer, and an email that is not a string, instead of turning it into text"
+            }
+            Mistake::IntegerUserIdRejected => {
+                "accept an integer user_id and hash its plain decimal digits (42 is hashed as \"42\")"
+            }
             Mistake::WrongPlatformSecret => {
                 "use this platform's identity-verification secret (web, iOS, Android and test workspaces each have their own)"
             }
@@ -325,6 +371,8 @@ impl Mistake {
             Mistake::StringifiedNull => &["null", "None", "undefined", "nil"],
             Mistake::HtmlEscapedInput => &["python", "php", "rails", "minimal"],
             Mistake::NumericIdMisformat => &["float", "exponent", "float64-rounded"],
+            Mistake::EmptySecretAccepted => &["empty-key"],
+            Mistake::TypeCoerced => &["ignored", "python", "javascript", "ruby", "php", "json"],
             Mistake::WrongPlatformSecret => &[],
             Mistake::EmailWhenUserIdPresent
             | Mistake::HashForUnidentified
@@ -334,7 +382,8 @@ impl Mistake {
             | Mistake::SecretTrimmed
             | Mistake::TrimmedInput
             | Mistake::LowercasedInput
-            | Mistake::Latin1Encoded => &["default"],
+            | Mistake::Latin1Encoded
+            | Mistake::IntegerUserIdRejected => &["default"],
         }
     }
 
@@ -386,6 +435,23 @@ impl Mistake {
             Some(case) => self.compute(&case),
             None => Vec::new(),
         }
+    }
+
+    /// What a port making this validation mistake answers on an input the reference
+    /// *rejects*, one entry per recomputed variant, in [`Mistake::variants`] order. Empty for
+    /// the hash [`CATALOGUE`](Mistake::CATALOGUE), for an input the reference accepts, and
+    /// where the mistake cannot show (a type mistake with an empty secret, say).
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use userhash_mistakes::{Input, Mistake};
+    /// let user_id = json!(4.5);
+    /// let input = Input { secret: "secret", user_id: Some(&user_id), email: None };
+    /// let names: Vec<_> = Mistake::TypeCoerced.answers_on_rejected(&input).iter().map(|v| v.variant).collect();
+    /// assert_eq!(names, ["ignored", "python", "javascript", "ruby", "php", "json"]);
+    /// ```
+    pub fn answers_on_rejected(self, input: &Input<'_>) -> Vec<Variant> {
+        validation::answers_on_rejected(self, input)
     }
 
     /// Every variant's answer on a valid case, in [`Mistake::variants`] order.
@@ -526,6 +592,10 @@ impl Mistake {
                 ],
                 None => vec![case.correct.clone(); 3],
             },
+            // Input validation changes no hash of input the reference accepts.
+            Mistake::EmptySecretAccepted
+            | Mistake::TypeCoerced
+            | Mistake::IntegerUserIdRejected => vec![case.correct.clone(); self.variants().len()],
             Mistake::WrongPlatformSecret => Vec::new(),
         };
         self.variants()
@@ -967,8 +1037,11 @@ mod tests {
     }
 
     #[test]
-    fn catalogue_is_all_but_wrong_platform_secret_in_declaration_order() {
-        assert_eq!(Mistake::CATALOGUE.len() + 1, Mistake::ALL.len());
+    fn all_is_catalogue_then_validation_then_wrong_platform_secret() {
+        assert_eq!(
+            Mistake::CATALOGUE.len() + Mistake::VALIDATION.len() + 1,
+            Mistake::ALL.len()
+        );
         assert_eq!(
             &Mistake::ALL[..Mistake::CATALOGUE.len()],
             Mistake::CATALOGUE
@@ -976,7 +1049,11 @@ mod tests {
         assert_eq!(Mistake::ALL.last(), Some(&Mistake::WrongPlatformSecret));
         // Declaration order = catalogue order, so `Ord` sorts as reports list.
         assert!(Mistake::ALL.windows(2).all(|pair| pair[0] < pair[1]));
-        for &mistake in Mistake::CATALOGUE {
+        assert_eq!(
+            &Mistake::ALL[Mistake::CATALOGUE.len()..Mistake::ALL.len() - 1],
+            Mistake::VALIDATION
+        );
+        for &mistake in Mistake::CATALOGUE.iter().chain(Mistake::VALIDATION) {
             assert!(!mistake.variants().is_empty());
         }
         assert!(Mistake::WrongPlatformSecret.variants().is_empty());

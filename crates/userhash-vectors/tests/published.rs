@@ -423,6 +423,55 @@ fn every_catalogue_mistake_is_caught_by_a_valid_case() {
     );
 }
 
+/// The validation mistakes are caught too, at the verdict the 401 principle gives them: using
+/// an empty secret by an `invalid` case, rejecting an integer user_id by a `valid` one, and every
+/// language habit of type coercion by `acceptable` cases only (a warning, never a failure).
+#[test]
+fn every_validation_mistake_is_caught_at_its_verdict() {
+    let file = user_hash_file();
+    let mut catches: BTreeMap<(&str, &str), Vec<Verdict>> = BTreeMap::new();
+    for case in &file.tests {
+        let input = input_of(case);
+        match &case.expected {
+            // Any answer but an error differs from an expected error.
+            GenerationExpected::Error(_) => {
+                for &mistake in Mistake::VALIDATION {
+                    for variant in mistake.answers_on_rejected(&input) {
+                        catches
+                            .entry((mistake.name(), variant.variant))
+                            .or_default()
+                            .push(case.result);
+                    }
+                }
+            }
+            GenerationExpected::Hash(_) => {
+                for variant in userhash_mistakes::diagnose_error(&input) {
+                    catches
+                        .entry((variant.mistake.name(), variant.variant))
+                        .or_default()
+                        .push(case.result);
+                }
+            }
+        }
+    }
+    let caught_by = |name: &str, variant: &str| -> Vec<Verdict> {
+        catches.get(&(name, variant)).cloned().unwrap_or_default()
+    };
+    assert!(caught_by("EMPTY_SECRET_ACCEPTED", "empty-key").contains(&Verdict::Invalid));
+    assert!(caught_by("INTEGER_USER_ID_REJECTED", "default").contains(&Verdict::Valid));
+    for &variant in Mistake::TypeCoerced.variants() {
+        let verdicts = caught_by("TYPE_COERCED", variant);
+        assert!(
+            !verdicts.is_empty(),
+            "TYPE_COERCED ({variant}) is never caught"
+        );
+        assert!(
+            verdicts.iter().all(|v| *v == Verdict::Acceptable),
+            "TYPE_COERCED ({variant}) is caught by {verdicts:?}: coercion is acceptable"
+        );
+    }
+}
+
 fn message_lengths() -> Vec<usize> {
     user_hash_file()
         .tests
