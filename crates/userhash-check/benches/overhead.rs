@@ -17,9 +17,9 @@ use std::process::{Command, Stdio};
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::{json, Value};
 use userhash_check::adapter::AdapterCommand;
-use userhash_check::classify;
 use userhash_check::run::{run, RunOptions};
 use userhash_check::suite::Suite;
+use userhash_check::{classify, session};
 
 fn python_port() -> Vec<String> {
     let adapter = Path::new(env!("CARGO_MANIFEST_DIR")).join("adapters/python/adapter.py");
@@ -34,7 +34,7 @@ fn recorded_requests(suite: &Suite) -> Vec<u8> {
             .cases()
             .iter()
             .zip(1..)
-            .map(|(case, seq)| classify::request(case, seq)),
+            .map(|(case, seq)| session::numbered(classify::request(case), seq)),
     );
     lines.push(json!({"cmd": "stop"}));
     lines

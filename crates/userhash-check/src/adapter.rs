@@ -219,6 +219,8 @@ pub struct Adapter {
     writer: Option<Sender<String>>,
     events: Receiver<Event>,
     stderr: Arc<Mutex<Ring>>,
+    /// Signalled (or disconnected) when the stderr drain has read to the end.
+    stderr_done: Receiver<()>,
     /// What the handshake said.
     pub implementation: Implementation,
 }
@@ -259,7 +261,7 @@ impl Adapter {
                 }
             };
         let ring = Arc::new(Mutex::new(Ring::default()));
-        spawn_drain(stderr, Arc::clone(&ring));
+        let stderr_done = spawn_drain(stderr, Arc::clone(&ring));
         let (event_tx, events) = mpsc::sync_channel(256);
         spawn_reader(stdout, event_tx);
         let writer = spawn_writer(stdin);
@@ -268,6 +270,7 @@ impl Adapter {
             writer: Some(writer),
             events,
             stderr: ring,
+            stderr_done,
             implementation: Implementation {
                 name: String::new(),
                 language: String::new(),
@@ -277,14 +280,9 @@ impl Adapter {
             },
         };
         adapter.send(&json!({"cmd": "start", "protocol": PROTOCOL_VERSION}));
-        let fail = |adapter: &mut Adapter, message: String| {
-            adapter.kill();
-            // Give the drain a moment to collect what the adapter said before dying.
-            thread::sleep(Duration::from_millis(50));
-            StartError::Handshake {
-                message,
-                stderr: adapter.stderr_tail(),
-            }
+        let fail = |adapter: &mut Adapter, message: String| StartError::Handshake {
+            message,
+            stderr: adapter.kill_and_collect_stderr(),
         };
         match adapter.receive(handshake_timeout) {
             Received::Reply(reply) => match Implementation::from_handshake(&reply) {
@@ -316,8 +314,11 @@ impl Adapter {
             Received::Timeout => Err(fail(
                 &mut adapter,
                 format!(
-                    "handshake timed out: no reply to {{\"cmd\":\"start\"}} within {:.1} s \
-                     (raise it with --handshake-timeout if the adapter compiles first)",
+                    "handshake timed out: no reply to {{\"cmd\":\"start\"}} within {:.1} s. The usual \
+                     cause is an adapter that does not flush stdout after each line (Python \
+                     print(..., flush=True), Java System.out.flush(), C fflush(stdout)); an adapter \
+                     that compiles first (go run, java Adapter.java) may need a longer \
+                     --handshake-timeout",
                     handshake_timeout.as_secs_f64()
                 ),
             )),
@@ -348,6 +349,15 @@ impl Adapter {
             .lock()
             .map(|ring| ring.tail())
             .unwrap_or_default()
+    }
+
+    /// Kills the adapter's process group, then returns its stderr tail once the drain has read
+    /// what the adapter wrote before dying (waiting at most 500 ms, in case a child that
+    /// escaped the group keeps the pipe open).
+    pub fn kill_and_collect_stderr(&mut self) -> String {
+        self.kill();
+        let _ = self.stderr_done.recv_timeout(Duration::from_millis(500));
+        self.stderr_tail()
     }
 
     /// Kills the adapter's whole process group and reaps it.
@@ -458,8 +468,12 @@ fn parse_line(line: &[u8]) -> Event {
     }
 }
 
-fn spawn_drain(mut stderr: impl Read + Send + 'static, ring: Arc<Mutex<Ring>>) {
+/// Keeps the tail of stderr; the returned channel disconnects when stderr is read to the end.
+fn spawn_drain(mut stderr: impl Read + Send + 'static, ring: Arc<Mutex<Ring>>) -> Receiver<()> {
+    let (done, finished) = mpsc::channel::<()>();
     thread::spawn(move || {
+        // Dropped on every return below, which disconnects `finished`.
+        let _done = done;
         let mut buffer = [0u8; 8192];
         loop {
             match stderr.read(&mut buffer) {
@@ -474,6 +488,7 @@ fn spawn_drain(mut stderr: impl Read + Send + 'static, ring: Arc<Mutex<Ring>>) {
             }
         }
     });
+    finished
 }
 
 /// Shortens text for a message, on a char boundary.

@@ -18,12 +18,20 @@ use crate::suite::Suite;
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  conformant (run), the observed hash is correct (explain), success (list, hash)
-  1  not conformant: a valid or invalid case failed, errored, timed out or crashed, the run
-     stopped early (restarts exhausted, --max-fail), or, with --strict, an acceptable case
-     deviated or a known failure passes (xpass); explain: the observed hash is wrong
-  2  usage error or unusable input: bad arguments or vectors, an unknown id in
-     --known-failures, adapter command not found, handshake failed, refused or timed out";
+  0  conformant (run): every selected mandatory case was answered and passed; the observed
+     hash is correct (explain); success (list, hash)
+  1  not conformant: a valid or invalid case failed, errored, timed out or crashed, the port
+     skipped a mandatory case (without --allow-skip), the run stopped early (restarts
+     exhausted, --max-fail), or, with --strict, an acceptable case deviated or a known
+     failure passes (xpass); explain: the observed hash is wrong
+  2  usage error or unusable input: bad arguments or vectors, a selection (--only, --skip)
+     that matches no case, an unknown id in --known-failures, an output file that cannot be
+     written, adapter command not found, handshake failed, refused or timed out";
+
+const VERDICT: &str = "\
+A run is CONFORMANT only with evidence: every selected mandatory case (result valid or
+invalid in the vectors) was answered and passed. A case the port skips is no evidence:
+--allow-skip accepts skips. The verdict line states the coverage (CONFORMANT: 98/98 cases).";
 
 /// Conformance checker for user-hash ports in any language.
 #[derive(Debug, Parser)]
@@ -36,7 +44,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Commands {
     /// Run the suite against an adapter: userhash-check run [OPTIONS] -- COMMAND [ARGS...]
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = format!("{VERDICT}\n\n{EXIT_CODES}"))]
     Run(RunArgs),
     /// Print the case ids.
     List(ListArgs),
@@ -81,6 +89,14 @@ struct RunArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write the report in FORMAT to PATH, from the same run (repeatable), e.g.
+    /// `--report junit=report.xml --report json=report.json`.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report)]
+    report: Vec<(Format, PathBuf)>,
+    /// With --format github: attach the annotations to this file of your repository (your
+    /// adapter's source, say); without it they carry the case id as their title and no file.
+    #[arg(long, value_name = "PATH")]
+    annotation_file: Option<String>,
     /// Seconds to wait for each reply.
     #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
     timeout: f64,
@@ -97,6 +113,10 @@ struct RunArgs {
     /// Acceptable deviations fail, and so does a known failure that passes.
     #[arg(long)]
     strict: bool,
+    /// A mandatory case the port answers with "skipped" does not make the run fail (it is
+    /// still reported, and the verdict line shows what was tested).
+    #[arg(long)]
+    allow_skip: bool,
     /// Stop after N failures; the rest are not-run.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_fail: Option<u64>,
@@ -153,9 +173,9 @@ struct IdentityArgs {
     /// The user_id, as a string.
     #[arg(long, value_name = "ID", conflicts_with = "user_id_int")]
     user_id: Option<String>,
-    /// The user_id, as an integer (hashed as its decimal digits).
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    user_id_int: Option<i64>,
+    /// The user_id, as a JSON integer (hashed as its decimal digits); -2^63 to 2^64-1.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_json_integer)]
+    user_id_int: Option<serde_json::Number>,
     /// The email.
     #[arg(long, value_name = "EMAIL")]
     email: Option<String>,
@@ -192,12 +212,45 @@ struct HashArgs {
     identity: IdentityArgs,
 }
 
+/// `--report FORMAT=PATH`.
+fn parse_report(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not FORMAT=PATH (e.g. junit=report.xml)"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        format!("unknown report format {format:?} (human, json, junit, markdown or github)")
+    })?;
+    if path.is_empty() {
+        return Err(format!("{text:?} has no PATH after the ="));
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+/// `--user-id-int`: any integer a JSON user_id of the suite can be, signed or unsigned 64-bit.
+fn parse_json_integer(text: &str) -> Result<serde_json::Number, String> {
+    let out_of_range = || {
+        format!(
+            "{text:?} is not an integer from -9223372036854775808 to 18446744073709551615; \
+             pass other ids as text with --user-id"
+        )
+    };
+    if let Ok(signed) = text.parse::<i64>() {
+        return Ok(signed.into());
+    }
+    text.parse::<u64>()
+        .map(serde_json::Number::from)
+        .map_err(|_| out_of_range())
+}
+
 /// Parses the process arguments and runs; returns the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
+            if let Some(tip) = tip_for(&error) {
+                eprintln!("\n{tip}");
+            }
             return if error.use_stderr() { 2 } else { 0 };
         }
     };
@@ -218,6 +271,22 @@ pub fn main() -> i32 {
             2
         }
     }
+}
+
+/// A tip for the common way to get `run` wrong: the adapter command without `--` before it.
+fn tip_for(error: &clap::Error) -> Option<String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let is_run = args.first().is_some_and(|a| a == "run");
+    let has_separator = args.iter().any(|a| a == "--");
+    let unexpected = matches!(
+        error.kind(),
+        clap::error::ErrorKind::UnknownArgument | clap::error::ErrorKind::MissingRequiredArgument
+    );
+    (is_run && !has_separator && unexpected).then(|| {
+        "tip: put `--` before the adapter command, so that its own arguments are not read as \
+         the checker's:\n  userhash-check run [OPTIONS] -- python3 my_adapter.py"
+            .to_owned()
+    })
 }
 
 fn load_suite(dir: Option<&Path>) -> Result<Suite, String> {
@@ -261,12 +330,41 @@ fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     }
 }
 
+/// Fails now, before the adapter runs, if a report could not be written at the end: a run of
+/// minutes must not end in "cannot write". Leaves no file behind that was not there before.
+fn check_writable(path: &Path, flag: &str) -> Result<(), String> {
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| format!("{flag} {}: cannot write there: {e}", path.display()))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
 fn cmd_run(args: RunArgs) -> Result<i32, String> {
     let timeout = seconds(args.timeout, "--timeout")?;
     let handshake_timeout = match args.handshake_timeout {
         Some(value) => seconds(value, "--handshake-timeout")?,
         None => timeout.max(Duration::from_secs(10)),
     };
+    let outputs = args
+        .output
+        .iter()
+        .map(|path| (path, "--output"))
+        .chain(args.report.iter().map(|(_, path)| (path, "--report")))
+        .chain(
+            args.write_known_failures
+                .iter()
+                .map(|path| (path, "--write-known-failures")),
+        );
+    for (path, flag) in outputs {
+        check_writable(path, flag)?;
+    }
     let suite = load_suite(args.select.vectors.as_deref())?;
     let known_failures = match &args.known_failures {
         Some(path) => {
@@ -283,6 +381,7 @@ fn cmd_run(args: RunArgs) -> Result<i32, String> {
         skip: args.select.skip.clone(),
         known_failures,
         strict: args.strict,
+        allow_skip: args.allow_skip,
         max_fail: args.max_fail.and_then(|n| usize::try_from(n).ok()),
         ..RunOptions::default()
     };
@@ -296,7 +395,7 @@ fn cmd_run(args: RunArgs) -> Result<i32, String> {
         if show_progress && (last.elapsed() >= Duration::from_millis(100) || done == total) {
             last = Instant::now();
             shown = true;
-            let id = crate::adapter::clip(&crate::report::human::sanitize(id), 60);
+            let id = crate::adapter::clip(&crate::report::human::sanitize_line(id), 60);
             eprint!("\r\x1b[K[{done}/{total}] {id}");
         }
     };
@@ -309,11 +408,19 @@ fn cmd_run(args: RunArgs) -> Result<i32, String> {
         color: args.format == Format::Human && use_color(args.color, args.output.is_some()),
         verbose: args.verbose,
         quiet: args.quiet,
+        annotation_file: args.annotation_file.as_deref(),
     };
     write_output(
         args.output.as_deref(),
         &report::render(&report, args.format, style),
     )?;
+    for (format, path) in &args.report {
+        let style = Style {
+            color: false,
+            ..style
+        };
+        write_output(Some(path), &report::render(&report, *format, style))?;
+    }
     if args.format == Format::Github {
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
             let markdown = report::markdown::render(&report);
@@ -326,16 +433,20 @@ fn cmd_run(args: RunArgs) -> Result<i32, String> {
         }
     }
     if let Some(path) = &args.write_known_failures {
+        // Everything that keeps the run from conforming: failures, and mandatory cases the
+        // port skipped; and what is listed and still failing.
         let ids = report
             .cases
             .iter()
-            .filter(|c| c.outcome.is_failure() || c.outcome == Outcome::Xfail)
+            .filter(|c| {
+                c.outcome.is_failure() || report.is_blocking_skip(c) || c.outcome == Outcome::Xfail
+            })
             .map(|c| c.id.as_str());
         let header = format!(
             "Known failures of {} {} ({}) against {} {}.\nWritten by userhash-check --write-known-failures; pass it back with --known-failures.",
-            report.implementation.name,
-            report.implementation.version,
-            report.implementation.language,
+            report::human::sanitize_line(&report.implementation.name),
+            report::human::sanitize_line(&report.implementation.version),
+            report::human::sanitize_line(&report.implementation.language),
             report.suite.name,
             report.suite.version
         );
@@ -347,13 +458,11 @@ fn cmd_run(args: RunArgs) -> Result<i32, String> {
 
 fn cmd_list(args: ListArgs) -> Result<i32, String> {
     let suite = load_suite(args.select.vectors.as_deref())?;
-    let only = run::globs(&args.select.only, "--only").map_err(|e| e.to_string())?;
-    let skip = run::globs(&args.select.skip, "--skip").map_err(|e| e.to_string())?;
-    let cases: Vec<_> = suite
-        .cases()
-        .into_iter()
-        .filter(|c| run::excluded(c.id(), only.as_ref(), skip.as_ref()).is_none())
-        .collect();
+    let all = suite.cases();
+    let ids: Vec<&str> = all.iter().map(|c| c.id()).collect();
+    let selected =
+        run::select(&ids, &args.select.only, &args.select.skip).map_err(|e| e.to_string())?;
+    let cases: Vec<_> = all.iter().filter(|c| selected.contains(&c.id())).collect();
     let text = match args.format {
         ListFormat::Text => cases.iter().map(|c| format!("{}\n", c.id())).collect(),
         ListFormat::Json => {
@@ -397,9 +506,9 @@ fn question(identity: &IdentityArgs, others: &[String]) -> Result<Question, Stri
                 .map(|s| (var.clone(), s))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let user_id = match (&identity.user_id, identity.user_id_int) {
+    let user_id = match (&identity.user_id, &identity.user_id_int) {
         (Some(text), _) => Some(json!(text)),
-        (None, Some(number)) => Some(json!(number)),
+        (None, Some(number)) => Some(Value::Number(number.clone())),
         (None, None) => None,
     };
     Ok(Question {

@@ -50,6 +50,37 @@ pub struct Explanation {
     pub correct: Option<bool>,
     /// Mistakes that produce the observed hash.
     pub diagnosis: Vec<Finding>,
+    /// What is off about the observed value itself (not hash-shaped, the secret itself).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// What an observed value looks like, when it is not 64 lowercase hex digits.
+fn shape_note(observed: &str) -> Option<String> {
+    if userhash::is_user_hash_shaped(observed) {
+        return None;
+    }
+    let length = observed.chars().count();
+    let is_hex = |c: char| c.is_ascii_hexdigit();
+    let shape = if observed.is_empty() {
+        "it is empty".to_owned()
+    } else if observed.trim() != observed {
+        "it has whitespace around it (a newline from a file or a template?)".to_owned()
+    } else if observed.chars().all(is_hex) && length == 64 {
+        "it is 64 hex digits, but not all lowercase".to_owned()
+    } else if observed.chars().all(is_hex) {
+        format!("it is {length} hex digits, not 64")
+    } else if observed
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'))
+    {
+        format!("it is {length} characters of the base64 alphabet, not hex")
+    } else {
+        format!("it is {length} characters, not all hex digits")
+    };
+    Some(format!(
+        "the observed value is not even hash-shaped (64 lowercase hex digits): {shape}"
+    ))
 }
 
 /// Computes the correct hash, and diagnoses `observed` if given.
@@ -69,6 +100,7 @@ pub fn explain(question: &Question, observed: Option<&str>) -> Result<Explanatio
         observed: observed.map(str::to_owned),
         correct: None,
         diagnosis: Vec::new(),
+        notes: Vec::new(),
     };
     let Some(observed) = observed else {
         return Ok(explanation);
@@ -77,6 +109,18 @@ pub fn explain(question: &Question, observed: Option<&str>) -> Result<Explanatio
     explanation.correct = Some(correct);
     if correct {
         return Ok(explanation);
+    }
+    let secret = question.secret.expose();
+    if !secret.is_empty() && observed.contains(secret) {
+        // Never echo it: the observed value is itself the secret (or carries it).
+        explanation.observed = Some("<redacted: it contains the secret>".to_owned());
+        explanation.notes.push(
+            "WARNING: the observed value contains the secret itself. The secret must never reach \
+             a browser, an app or a log: rotate it, and send the HMAC of the identifier instead"
+                .to_owned(),
+        );
+    } else if let Some(note) = shape_note(observed) {
+        explanation.notes.push(note);
     }
     let input = Input {
         secret: question.secret.expose(),
@@ -127,6 +171,9 @@ pub fn render_human(explanation: &Explanation) -> String {
             out.push_str(&format!("observed {observed}: correct\n"));
         } else {
             out.push_str(&format!("observed {observed}: INCORRECT\n"));
+            for note in &explanation.notes {
+                out.push_str(&format!("note: {note}\n"));
+            }
             if explanation.diagnosis.is_empty() {
                 out.push_str("diagnosis: no catalogued mistake produces this hash; compare the secret, the message bytes above and the algorithm (HMAC-SHA256, lowercase hex)\n");
             }

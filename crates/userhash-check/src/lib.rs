@@ -6,8 +6,12 @@
 //!
 //! - [`suite`]: the embedded vectors (or `--vectors DIR`), validated;
 //! - [`adapter`]: the adapter process, its pipes, threads, timeouts and process group;
+//! - [`session`]: an adapter session (pipelining, `seq`, timeouts, faults, restarts), whatever
+//!   is sent;
 //! - [`classify`]: case → request, reply → outcome, diagnosis and hint;
-//! - [`run`]: the run loop (pipelining, faults, restarts, `--max-fail`) and its report;
+//! - [`run`]: selects the cases, drives a session with them, and builds the report;
+//! - [`verdict`]: whether a run is evidence of conformance, and its coverage line;
+//! - [`diagnosis`]: the passes that diagnose across the cases of a run;
 //! - [`report`]: human, JSON, JUnit, markdown and GitHub renderings;
 //! - [`secret`], [`explain`]: the `explain` and `hash` commands;
 //! - [`ports`]: the manifest of bundled reference ports.
@@ -17,6 +21,7 @@
 pub mod adapter;
 pub mod classify;
 pub mod cli;
+pub mod diagnosis;
 pub mod explain;
 pub mod known_failures;
 pub mod outcome;
@@ -24,4 +29,6 @@ pub mod ports;
 pub mod report;
 pub mod run;
 pub mod secret;
+pub mod session;
 pub mod suite;
+pub mod verdict;

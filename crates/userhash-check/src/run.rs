@@ -1,23 +1,21 @@
-//! Running the suite against an adapter: selection, pipelining, faults, restarts, results.
+//! Running the suite against an adapter: selecting the cases, sending them through a
+//! [`Session`], classifying each reply, and the report with its verdict.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobMatcher};
 use serde::Serialize;
 use serde_json::{json, Value};
 use userhash_mistakes::Mistake;
 
-use crate::adapter::{clip, Adapter, AdapterCommand, Implementation, Received, StartError};
+use crate::adapter::{AdapterCommand, Implementation, StartError};
 use crate::classify::{self, Classified, Reply};
 use crate::known_failures::KnownFailures;
 use crate::outcome::{CaseKind, Outcome};
+use crate::session::{Event, Session, SessionOptions, MAX_RESTARTS, WINDOW};
 use crate::suite::{Case, Suite};
-
-/// Requests in flight at most.
-pub const WINDOW: usize = 64;
-/// Restarts after a fault before the rest of the run is `not-run`.
-pub const MAX_RESTARTS: usize = 3;
+use crate::verdict::{self, Coverage, Policy, Verdict};
 
 /// How to run.
 #[derive(Clone, Debug)]
@@ -32,8 +30,10 @@ pub struct RunOptions {
     pub skip: Vec<String>,
     /// `--known-failures`.
     pub known_failures: KnownFailures,
-    /// `--strict`.
+    /// `--strict`: acceptable cases are mandatory, and an xpass fails the run.
     pub strict: bool,
+    /// `--allow-skip`: a mandatory case the port skips does not make the run fail.
+    pub allow_skip: bool,
     /// `--max-fail`.
     pub max_fail: Option<usize>,
     /// Restarts allowed after faults.
@@ -49,8 +49,18 @@ impl Default for RunOptions {
             skip: Vec::new(),
             known_failures: KnownFailures::default(),
             strict: false,
+            allow_skip: false,
             max_fail: None,
             max_restarts: MAX_RESTARTS,
+        }
+    }
+}
+
+impl RunOptions {
+    fn policy(&self) -> Policy {
+        Policy {
+            strict: self.strict,
+            allow_skip: self.allow_skip,
         }
     }
 }
@@ -58,7 +68,7 @@ impl Default for RunOptions {
 /// Why a run could not happen at all (exit 2).
 #[derive(Debug)]
 pub enum RunError {
-    /// Bad options (a glob, the known-failures file).
+    /// Bad options (a glob, a selection that matches nothing, the known-failures file).
     Usage(String),
     /// The adapter could not be started or refused the handshake.
     Start(StartError),
@@ -80,8 +90,14 @@ pub struct CaseResult {
     pub id: String,
     /// `user_hash` or `verify`.
     pub kind: CaseKind,
+    /// What the case checks and why (from the vectors).
+    pub description: String,
     /// The case's verdict in the vectors (`valid`, `acceptable`, `invalid`).
     pub result: userhash_vectors::format::Verdict,
+    /// Whether the verdict needs this case answered and passed: `valid` and `invalid` cases
+    /// (and `acceptable` ones under `--strict`), except verify cases for a port without
+    /// `verify`.
+    pub mandatory: bool,
     /// What happened.
     pub outcome: Outcome,
     /// Why, in a sentence.
@@ -123,12 +139,19 @@ pub struct RunReport {
     pub command: String,
     /// The suite.
     pub suite: SuiteInfo,
-    /// Count per outcome (every outcome present).
-    pub summary: BTreeMap<Outcome, usize>,
-    /// Whether the port conforms (exit 0).
+    /// Whether the port conforms (exit 0): the verdict's answer, kept at the top level for
+    /// readers of the JSON report.
     pub conformant: bool,
+    /// The verdict, its line and its reasons.
+    pub verdict: Verdict,
+    /// How much of the suite was tested.
+    pub coverage: Coverage,
+    /// Count per outcome (every outcome present), over the selected cases.
+    pub summary: BTreeMap<Outcome, usize>,
     /// `--strict` was given.
     pub strict: bool,
+    /// `--allow-skip` was given.
+    pub allow_skip: bool,
     /// Times the adapter was restarted after a fault.
     pub restarts: usize,
     /// Why the run stopped before the end, if it did.
@@ -138,7 +161,7 @@ pub struct RunReport {
     pub mistakes: BTreeMap<Mistake, usize>,
     /// Wall time.
     pub duration_ms: u64,
-    /// Every case, in suite order.
+    /// Every selected case, in suite order (cases left out by `--only`/`--skip` are not here).
     pub cases: Vec<CaseResult>,
 }
 
@@ -157,56 +180,111 @@ impl RunReport {
         self.summary.get(&outcome).copied().unwrap_or(0)
     }
 
-    /// The cases that make the run fail.
+    /// The cases that failed (fail, error, timeout, crash).
     pub fn failures(&self) -> impl Iterator<Item = &CaseResult> {
         self.cases.iter().filter(|c| c.outcome.is_failure())
     }
+
+    /// Whether `case` is a mandatory case the port skipped, which blocks the verdict.
+    pub fn is_blocking_skip(&self, case: &CaseResult) -> bool {
+        verdict::blocking_skip(
+            case,
+            Policy {
+                strict: self.strict,
+                allow_skip: self.allow_skip,
+            },
+        )
+    }
+
+    /// The cases that make the run not conformant: failures and blocking skips.
+    pub fn blocking(&self) -> impl Iterator<Item = &CaseResult> {
+        self.cases
+            .iter()
+            .filter(|c| c.outcome.is_failure() || self.is_blocking_skip(c))
+    }
 }
 
-/// Builds a glob set; `Err` names the bad pattern.
-pub fn globs(patterns: &[String], flag: &str) -> Result<Option<GlobSet>, RunError> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let glob = Glob::new(pattern)
-            .map_err(|e| RunError::Usage(format!("{flag} {pattern:?}: not a valid glob: {e}")))?;
-        builder.add(glob);
-    }
-    builder
-        .build()
-        .map(Some)
-        .map_err(|e| RunError::Usage(format!("{flag}: {e}")))
+/// One compiled `--only`/`--skip` glob, with the pattern as given.
+struct Pattern {
+    text: String,
+    matcher: GlobMatcher,
 }
 
-/// Why a case is left out by `--only`/`--skip`, if it is.
-pub fn excluded(id: &str, only: Option<&GlobSet>, skip: Option<&GlobSet>) -> Option<&'static str> {
-    if only.is_some_and(|only| !only.is_match(id)) {
-        return Some("not selected by --only");
-    }
-    if skip.is_some_and(|skip| skip.is_match(id)) {
-        return Some("excluded by --skip");
-    }
-    None
+/// Compiles globs; `Err` names the bad pattern.
+fn patterns(texts: &[String], flag: &str) -> Result<Vec<Pattern>, RunError> {
+    texts
+        .iter()
+        .map(|text| {
+            Glob::new(text)
+                .map(|glob| Pattern {
+                    text: text.clone(),
+                    matcher: glob.compile_matcher(),
+                })
+                .map_err(|e| RunError::Usage(format!("{flag} {text:?}: not a valid glob: {e}")))
+        })
+        .collect()
 }
 
-fn base_result(suite: &Suite, case: &Case<'_>) -> CaseResult {
+/// The ids `--only` and `--skip` keep, in order. Every pattern must match some case (a typo in
+/// CI would otherwise test less than it says), and the selection must keep at least one case.
+pub fn select<'a>(
+    ids: &[&'a str],
+    only: &[String],
+    skip: &[String],
+) -> Result<Vec<&'a str>, RunError> {
+    let only = patterns(only, "--only")?;
+    let skip = patterns(skip, "--skip")?;
+    for (flag, list) in [("--only", &only), ("--skip", &skip)] {
+        let unmatched: Vec<&str> = list
+            .iter()
+            .filter(|pattern| !ids.iter().any(|id| pattern.matcher.is_match(id)))
+            .map(|pattern| pattern.text.as_str())
+            .collect();
+        if !unmatched.is_empty() {
+            return Err(RunError::Usage(format!(
+                "{flag} {} {} none of the {} cases (`userhash-check list` prints their ids)",
+                unmatched
+                    .iter()
+                    .map(|p| format!("{p:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if unmatched.len() == 1 {
+                    "matches"
+                } else {
+                    "match"
+                },
+                ids.len()
+            )));
+        }
+    }
+    let selected: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| only.is_empty() || only.iter().any(|p| p.matcher.is_match(id)))
+        .filter(|id| !skip.iter().any(|p| p.matcher.is_match(id)))
+        .collect();
+    if selected.is_empty() {
+        return Err(RunError::Usage(format!(
+            "the selection (--only / --skip) leaves none of the {} cases to run",
+            ids.len()
+        )));
+    }
+    Ok(selected)
+}
+
+fn base_result(suite: &Suite, case: &Case<'_>, options: &RunOptions) -> CaseResult {
     let mut input = serde_json::Map::new();
-    if let Value::Object(request) = classify::request(case, 0) {
-        for (key, value) in request {
-            match key.as_str() {
-                "cmd" | "seq" | "id" => {}
-                "secret" if !suite.is_public_secret(case.secret()) => {
-                    input.insert(key, json!("<redacted>"));
-                }
-                _ => {
-                    input.insert(key, value);
-                }
+    for (key, value) in classify::request(case) {
+        match key.as_str() {
+            "cmd" | "id" => {}
+            "secret" if !suite.is_public_secret(case.secret()) => {
+                input.insert(key, json!("<redacted>"));
+            }
+            _ => {
+                input.insert(key, value);
             }
         }
     }
-    let input = Value::Object(input);
     let (result, expected) = match case {
         Case::UserHash(c) => (
             c.result,
@@ -217,13 +295,19 @@ fn base_result(suite: &Suite, case: &Case<'_>) -> CaseResult {
             serde_json::to_value(c.expected).unwrap_or(Value::Null),
         ),
     };
+    let mandatory = match result {
+        userhash_vectors::format::Verdict::Acceptable => options.strict,
+        _ => true,
+    };
     CaseResult {
         id: case.id().to_owned(),
         kind: case.kind(),
+        description: case.description().to_owned(),
         result,
+        mandatory,
         outcome: Outcome::NotRun,
         message: String::new(),
-        input,
+        input: Value::Object(input),
         expected,
         actual: Value::Null,
         diagnosis: Vec::new(),
@@ -235,9 +319,9 @@ fn base_result(suite: &Suite, case: &Case<'_>) -> CaseResult {
 /// Progress of a run: (cases finished, cases to run, last case id).
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize, &str);
 
+/// Records outcomes as they come, with `--known-failures` and `--max-fail` applied.
 struct Runner<'s> {
     options: &'s RunOptions,
-    command: &'s AdapterCommand,
     results: Vec<CaseResult>,
     failures: usize,
     stopped: Option<String>,
@@ -247,27 +331,30 @@ impl Runner<'_> {
     fn finish(
         &mut self,
         index: usize,
-        mut outcome: Outcome,
-        message: String,
+        classified: Classified,
         actual: Value,
-        diagnosis: Vec<Mistake>,
         stderr: Option<String>,
     ) {
-        let listed = self
-            .options
-            .known_failures
-            .contains(&self.results[index].id);
-        let verify = self.results[index].kind == CaseKind::Verify;
-        let hint = classify::hint(outcome, &message, &diagnosis, verify);
-        outcome = classify::apply_known(outcome, listed);
-        let message = match outcome {
+        let policy = self.options.policy();
+        let result = &mut self.results[index];
+        let listed = self.options.known_failures.contains(&result.id);
+        result.outcome = classified.outcome;
+        let blocking_skip = verdict::blocking_skip(result, policy);
+        let hint = classify::hint(classified.reason, &classified.diagnosis, blocking_skip);
+        let outcome = classify::apply_known(classified.outcome, listed, blocking_skip);
+        result.message = match outcome {
             Outcome::Xpass => {
                 "listed in --known-failures but passes now: remove it from the list".to_owned()
             }
-            Outcome::Xfail => format!("known failure: {message}"),
-            _ => message,
+            Outcome::Xfail => format!("known failure: {}", classified.message),
+            _ => classified.message,
         };
-        if outcome.is_failure() {
+        result.outcome = outcome;
+        result.actual = actual;
+        result.diagnosis = classified.diagnosis;
+        result.hint = hint;
+        result.stderr = stderr;
+        if outcome.is_failure() || verdict::blocking_skip(result, policy) {
             self.failures += 1;
             if let Some(max) = self.options.max_fail {
                 if self.failures >= max && self.stopped.is_none() {
@@ -275,13 +362,6 @@ impl Runner<'_> {
                 }
             }
         }
-        let result = &mut self.results[index];
-        result.outcome = outcome;
-        result.message = message;
-        result.actual = actual;
-        result.diagnosis = diagnosis;
-        result.hint = hint;
-        result.stderr = stderr;
     }
 
     fn classify(&self, case: &Case<'_>, reply: &Reply) -> Classified {
@@ -290,10 +370,16 @@ impl Runner<'_> {
             Case::Verify(c) => classify::classify_verify(c, reply, self.options.strict),
         }
     }
+
+    fn not_run(&mut self, index: usize) {
+        let result = &mut self.results[index];
+        result.outcome = Outcome::NotRun;
+        result.message = self.stopped.clone().unwrap_or_default();
+    }
 }
 
-/// Runs the suite against the adapter. The first start failing is a [`RunError`]; later faults
-/// are recorded per case.
+/// Runs the suite against the adapter. A selection that keeps nothing, and a first start that
+/// fails, are a [`RunError`]; later faults are recorded per case.
 pub fn run(
     suite: &Suite,
     command: &AdapterCommand,
@@ -301,148 +387,106 @@ pub fn run(
     progress: Progress<'_>,
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
-    let only = globs(&options.only, "--only")?;
-    let skip = globs(&options.skip, "--skip")?;
+    let all = suite.cases();
+    let ids: Vec<&str> = all.iter().map(Case::id).collect();
     options
         .known_failures
-        .check_known(suite.cases().iter().map(|c| c.id()))
+        .check_known(ids.iter().copied())
         .map_err(RunError::Usage)?;
-    let adapter = Adapter::start(command, options.handshake_timeout).map_err(RunError::Start)?;
-    let implementation = adapter.implementation.clone();
-    let cases = suite.cases();
+    let selected_ids = select(&ids, &options.only, &options.skip)?;
+    let cases: Vec<Case<'_>> = all
+        .into_iter()
+        .filter(|case| selected_ids.contains(&case.id()))
+        .collect();
+    let mut session = Session::start(
+        command,
+        SessionOptions {
+            timeout: options.timeout,
+            handshake_timeout: options.handshake_timeout,
+            max_restarts: options.max_restarts,
+            window: WINDOW,
+        },
+    )
+    .map_err(RunError::Start)?;
+    let implementation = session.implementation().clone();
+    let verify = implementation.has_feature("verify");
     let mut runner = Runner {
         options,
-        command,
-        results: cases.iter().map(|c| base_result(suite, c)).collect(),
+        results: cases
+            .iter()
+            .map(|case| base_result(suite, case, options))
+            .collect(),
         failures: 0,
         stopped: None,
     };
-    let verify = implementation.has_feature("verify");
-    let mut to_send = Vec::new();
     for (index, case) in cases.iter().enumerate() {
-        let reason = excluded(case.id(), only.as_ref(), skip.as_ref())
-            .map(str::to_owned)
-            .or_else(|| {
-                (case.kind() == CaseKind::Verify && !verify)
-                    .then(|| "the adapter does not declare the \"verify\" feature".to_owned())
-            });
-        match reason {
-            Some(reason) => {
-                runner.results[index].outcome = Outcome::Skip;
-                runner.results[index].message = reason;
-            }
-            None => to_send.push(index),
+        if case.kind() == CaseKind::Verify && !verify {
+            let result = &mut runner.results[index];
+            result.outcome = Outcome::Skip;
+            result.mandatory = false;
+            result.message =
+                "not tested: the adapter does not announce the \"verify\" feature".to_owned();
+        } else {
+            session.push(index, classify::request(case));
         }
+    }
+    let total = session.pending();
+    if total == 0 {
+        session.finish();
+        return Err(RunError::Usage(format!(
+            "nothing to test: the {} selected case(s) are verify cases, and the adapter does not \
+             announce the \"verify\" feature",
+            cases.len()
+        )));
     }
 
-    let total = to_send.len();
-    let mut restarts = 0;
-    let mut seq: u64 = 0;
-    let mut next_send = 0; // position in to_send
-    let mut next_receive = 0;
-    let mut in_flight: VecDeque<u64> = VecDeque::new();
-    let mut alive = Some(adapter);
-    while next_receive < total && runner.stopped.is_none() {
-        let Some(current) = alive.as_mut() else { break };
-        while next_send < total && next_send - next_receive < WINDOW {
-            seq += 1;
-            current.send(&classify::request(&cases[to_send[next_send]], seq));
-            in_flight.push_back(seq);
-            next_send += 1;
-        }
-        let index = to_send[next_receive];
-        let case = &cases[index];
-        let expected_seq = in_flight.front().copied().unwrap_or(0);
-        let fault = match current.receive(options.timeout) {
-            Received::Reply(value) => match value.get("seq").and_then(Value::as_u64) {
-                Some(got) if got == expected_seq => {
-                    let reply = Reply::parse(&value, case.kind() == CaseKind::Verify);
-                    let classified = runner.classify(case, &reply);
-                    runner.finish(index, classified.outcome, classified.message, reply.to_actual(), classified.diagnosis, None);
-                    None
-                }
-                got => Some((
-                    Outcome::Error,
-                    format!(
-                        "protocol error: the reply's seq is {}, expected {expected_seq} (replies must come in \
-                         request order and echo the request's seq): {}",
-                        got.map_or_else(|| "missing".to_owned(), |s| s.to_string()),
-                        clip(&value.to_string(), 200)
-                    ),
-                    value,
-                )),
-            },
-            Received::Garbage(line) => Some((
-                Outcome::Error,
-                format!("protocol error: the adapter wrote a line that is not JSON: {}", clip(&line, 200)),
-                Value::Null,
-            )),
-            Received::Eof => Some((
-                Outcome::Crash,
-                "the adapter exited (or closed stdout) before replying".to_owned(),
-                Value::Null,
-            )),
-            Received::Timeout => Some((
-                Outcome::Timeout,
-                format!("no reply within {:.1} s (--timeout)", options.timeout.as_secs_f64()),
-                Value::Null,
-            )),
+    let mut done = 0;
+    while runner.stopped.is_none() {
+        let Some(event) = session.next_event() else {
+            break;
         };
-        in_flight.pop_front();
-        next_receive += 1;
-        if let Some((outcome, message, actual)) = fault {
-            current.kill();
-            std::thread::sleep(Duration::from_millis(20));
-            let stderr = current.stderr_tail();
-            runner.finish(
-                index,
-                outcome,
-                format!("{message}; the adapter was killed"),
-                actual,
-                Vec::new(),
-                Some(stderr),
-            );
-            alive = None;
-            in_flight.clear();
-            next_send = next_receive;
-            // Restart, replaying the handshake; a failed restart uses up a restart too.
-            while alive.is_none() && next_receive < total && runner.stopped.is_none() {
-                if restarts >= options.max_restarts {
-                    runner.stopped = Some(format!(
-                        "the adapter faulted after {restarts} restart(s); the remaining cases were not run"
-                    ));
-                    break;
-                }
-                restarts += 1;
-                match Adapter::start(runner.command, options.handshake_timeout) {
-                    Ok(restarted) => alive = Some(restarted),
-                    Err(error) => {
-                        if restarts >= options.max_restarts {
-                            runner.stopped = Some(format!(
-                                "the adapter could not be restarted after a fault: {error}"
-                            ));
-                        }
-                    }
+        match event {
+            Event::Reply { tag, reply } => {
+                let parsed = Reply::parse(&reply, cases[tag].kind());
+                let classified = runner.classify(&cases[tag], &parsed);
+                runner.finish(tag, classified, parsed.to_actual(), None);
+                done += 1;
+                progress(done, total, cases[tag].id());
+            }
+            Event::Fault { tag, fault } => {
+                let classified = Classified::fault(fault.kind, fault.message);
+                runner.finish(tag, classified, fault.actual, Some(fault.stderr));
+                done += 1;
+                progress(done, total, cases[tag].id());
+            }
+            Event::Exhausted { reason, unanswered } => {
+                runner.stopped = Some(reason);
+                for index in unanswered {
+                    runner.not_run(index);
                 }
             }
         }
-        progress(next_receive, total, case.id());
     }
-    if let Some(adapter) = alive {
-        adapter.stop();
+    let restarts = session.restarts();
+    for index in session.finish() {
+        runner.not_run(index);
     }
-    for &index in &to_send[next_receive.min(total)..] {
-        let result = &mut runner.results[index];
-        result.outcome = Outcome::NotRun;
-        result.message = runner.stopped.clone().unwrap_or_default();
-    }
-    explain_refused_hashes_by_the_ports_own_mistakes(&cases, &mut runner.results);
+    crate::diagnosis::across_the_run(&cases, &mut runner.results);
+
+    let results = runner.results;
+    let coverage = Coverage::of(&results, ids.len(), verify);
+    let verdict = verdict::decide(
+        &results,
+        coverage,
+        runner.stopped.as_deref(),
+        options.policy(),
+    );
     let mut summary: BTreeMap<Outcome, usize> = Outcome::ALL.iter().map(|o| (*o, 0)).collect();
-    for result in &runner.results {
+    for result in &results {
         *summary.entry(result.outcome).or_default() += 1;
     }
     let mut mistakes: BTreeMap<Mistake, usize> = BTreeMap::new();
-    for result in &runner.results {
+    for result in &results {
         if matches!(
             result.outcome,
             Outcome::Fail | Outcome::Error | Outcome::Warn | Outcome::Xfail
@@ -452,9 +496,6 @@ pub fn run(
             }
         }
     }
-    let failing = runner.results.iter().any(|r| r.outcome.is_failure());
-    let xpass = summary.get(&Outcome::Xpass).copied().unwrap_or(0) > 0;
-    let conformant = !failing && runner.stopped.is_none() && !(options.strict && xpass);
     Ok(RunReport {
         implementation,
         command: command.display(),
@@ -463,142 +504,35 @@ pub fn run(
             version: suite.version.clone(),
             source: suite.source.clone(),
         },
+        conformant: verdict.conformant,
+        verdict,
+        coverage,
         summary,
-        conformant,
         strict: options.strict,
+        allow_skip: options.allow_skip,
         restarts,
         stopped: runner.stopped,
         mistakes,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        cases: runner.results,
-    })
-}
-
-/// A verifier that refuses a correct hash leaves no observed value to match against the
-/// catalogue. But a port's verifier recomputes the hash with its own `user_hash`, so the mistakes
-/// its generation cases were diagnosed with explain the refusal wherever they change this case's
-/// hash. Without this, every such refusal is "unexplained" although the cause is known.
-fn explain_refused_hashes_by_the_ports_own_mistakes(
-    cases: &[Case<'_>],
-    results: &mut [CaseResult],
-) {
-    let seen: BTreeSet<Mistake> = results
-        .iter()
-        .filter(|result| result.kind == CaseKind::UserHash && result.outcome != Outcome::Pass)
-        .flat_map(|result| result.diagnosis.iter().copied())
-        .collect();
-    if seen.is_empty() {
-        return;
-    }
-    for (case, result) in cases.iter().zip(results.iter_mut()) {
-        let Case::Verify(case) = case else { continue };
-        let refused_correct =
-            case.expected.valid && result.actual.get("valid") == Some(&Value::Bool(false));
-        if !refused_correct || !result.diagnosis.is_empty() {
-            continue;
-        }
-        let input = userhash_mistakes::Input {
-            secret: &case.input.secret,
-            user_id: case.input.user_id.as_ref(),
-            email: case.input.email.as_ref(),
-        };
-        result.diagnosis = seen
-            .iter()
-            .copied()
-            .filter(|mistake| !mistake.answers(&input).is_empty())
-            .collect();
-        if let Some(first) = result.diagnosis.first() {
-            result.hint = Some(first.hint().to_owned());
-        }
-    }
-}
-
-/// The run-level explanation: "17 failures, all explained by X: hint" or
-/// "12 failures: 9 explained by X, 3 unexplained" (a greedy cover, largest first).
-pub fn explain_failures(report: &RunReport) -> Option<String> {
-    let failing: Vec<&CaseResult> = report.failures().collect();
-    let (cases, singular, plural) = if failing.is_empty() {
-        let warned: Vec<&CaseResult> = report
-            .cases
-            .iter()
-            .filter(|c| c.outcome == Outcome::Warn)
-            .collect();
-        (
-            warned,
-            "warning (acceptable deviation)",
-            "warnings (acceptable deviations)",
-        )
-    } else {
-        (failing, "failure", "failures")
-    };
-    if cases.is_empty() {
-        return None;
-    }
-    let total = cases.len();
-    let label = if total == 1 { singular } else { plural };
-    let mut remaining = cases;
-    let mut parts: Vec<(Mistake, usize)> = Vec::new();
-    loop {
-        let mut counts: BTreeMap<Mistake, usize> = BTreeMap::new();
-        for case in &remaining {
-            for mistake in &case.diagnosis {
-                *counts.entry(*mistake).or_default() += 1;
-            }
-        }
-        // The mistake explaining most; ties go to the catalogue's order.
-        let Some((best, count)) = counts
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        else {
-            break;
-        };
-        parts.push((best, count));
-        remaining.retain(|case| !case.diagnosis.contains(&best));
-    }
-    Some(match (parts.as_slice(), remaining.len()) {
-        ([], _) => format!("{total} {label}, none explained by a catalogued mistake"),
-        ([(mistake, _)], 0) => {
-            format!(
-                "{total} {label}, all explained by {mistake}: {}",
-                mistake.hint()
-            )
-        }
-        (parts, unexplained) => {
-            let listed: Vec<String> = parts
-                .iter()
-                .enumerate()
-                .map(|(i, (m, n))| {
-                    if i == 0 {
-                        format!("{n} explained by {m}")
-                    } else {
-                        format!("{n} by {m}")
-                    }
-                })
-                .collect();
-            let mut text = format!("{total} {label}: {}", listed.join(", "));
-            if unexplained > 0 {
-                text.push_str(&format!(", {unexplained} unexplained"));
-            }
-            if let Some((first, _)) = parts.first() {
-                text.push_str(&format!(" ({first}: {})", first.hint()));
-            }
-            text
-        }
+        cases: results,
     })
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn report(diagnoses: &[(Outcome, &[Mistake])]) -> RunReport {
-        let cases = diagnoses
+    /// A report over made-up cases, for the renderers' and diagnosis passes' tests.
+    pub(crate) fn report_of(diagnoses: &[(Outcome, &[Mistake])]) -> RunReport {
+        let cases: Vec<CaseResult> = diagnoses
             .iter()
             .enumerate()
             .map(|(i, (outcome, diagnosis))| CaseResult {
                 id: format!("case-{i}"),
                 kind: CaseKind::UserHash,
+                description: format!("what case {i} checks"),
                 result: userhash_vectors::format::Verdict::Valid,
+                mandatory: true,
                 outcome: *outcome,
                 message: String::new(),
                 input: Value::Null,
@@ -609,6 +543,12 @@ mod tests {
                 stderr: None,
             })
             .collect();
+        let coverage = Coverage::of(&cases, cases.len(), true);
+        let verdict = verdict::decide(&cases, coverage, None, Policy::default());
+        let mut summary: BTreeMap<Outcome, usize> = Outcome::ALL.iter().map(|o| (*o, 0)).collect();
+        for case in &cases {
+            *summary.entry(case.outcome).or_default() += 1;
+        }
         RunReport {
             implementation: Implementation {
                 name: "t".into(),
@@ -623,9 +563,12 @@ mod tests {
                 version: "1".into(),
                 source: String::new(),
             },
-            summary: BTreeMap::new(),
-            conformant: false,
+            conformant: verdict.conformant,
+            verdict,
+            coverage,
+            summary,
             strict: false,
+            allow_skip: false,
             restarts: 0,
             stopped: None,
             mistakes: BTreeMap::new(),
@@ -635,42 +578,33 @@ mod tests {
     }
 
     #[test]
-    fn run_level_explanations() {
-        let upper = Mistake::UppercaseHex;
-        let all = report(&[
-            (Outcome::Fail, &[upper]),
-            (Outcome::Fail, &[upper]),
-            (Outcome::Pass, &[]),
-        ]);
-        let line = explain_failures(&all).expect("failures");
-        assert!(
-            line.starts_with("2 failures, all explained by UPPERCASE_HEX: "),
-            "{line}"
-        );
-        let mixed = report(&[
-            (Outcome::Fail, &[upper]),
-            (Outcome::Fail, &[upper, Mistake::Base64Output]),
-            (Outcome::Error, &[]),
-        ]);
-        let line = explain_failures(&mixed).expect("failures");
-        assert!(
-            line.starts_with("3 failures: 2 explained by UPPERCASE_HEX, 1 unexplained"),
-            "{line}"
-        );
-        assert_eq!(explain_failures(&report(&[(Outcome::Pass, &[])])), None);
-        let warned = report(&[(Outcome::Warn, &[])]);
-        assert!(explain_failures(&warned)
-            .expect("warnings")
-            .contains("acceptable deviation"));
+    fn selection() {
+        let ids = ["basic-id", "basic-email", "other"];
+        let only = ["basic-*".to_owned()];
+        let skip = ["*-email".to_owned()];
+        assert_eq!(select(&ids, &only, &skip).expect("selected"), ["basic-id"]);
+        assert_eq!(select(&ids, &[], &[]).expect("all").len(), 3);
+        assert!(select(&ids, &["[".into()], &[]).is_err());
     }
 
     #[test]
-    fn glob_selection() {
-        let only = globs(&["basic-*".into()], "--only").expect("ok");
-        let skip = globs(&["*-email".into()], "--skip").expect("ok");
-        assert_eq!(excluded("basic-id", only.as_ref(), skip.as_ref()), None);
-        assert!(excluded("other", only.as_ref(), skip.as_ref()).is_some());
-        assert!(excluded("basic-email", only.as_ref(), skip.as_ref()).is_some());
-        assert!(globs(&["[".into()], "--only").is_err());
+    fn a_selection_of_nothing_is_a_usage_error() {
+        let ids = ["basic-id", "basic-email"];
+        let typo = select(&ids, &["typo*".into()], &[]).expect_err("typo");
+        assert!(
+            typo.to_string()
+                .starts_with("--only \"typo*\" matches none of the 2 cases"),
+            "{typo}"
+        );
+        // One pattern of several that matches nothing is a typo too.
+        assert!(select(&ids, &["basic-id".into(), "typo".into()], &[]).is_err());
+        assert!(select(&ids, &[], &["gone-id".into()]).is_err());
+        let everything = select(&ids, &[], &["*".into()]).expect_err("nothing left");
+        assert!(
+            everything
+                .to_string()
+                .contains("leaves none of the 2 cases"),
+            "{everything}"
+        );
     }
 }

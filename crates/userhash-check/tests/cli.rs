@@ -5,6 +5,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use userhash_vectors::format::GenerationExpected;
 
 const BIN: &str = env!("CARGO_BIN_EXE_userhash-check");
 const SECRET: &str = "s3cr3t-do-not-print";
@@ -112,11 +113,19 @@ fn human_output_of_a_conformant_port() {
 }
 
 /// Variants that only acceptable cases reveal: a port with them conforms, with warnings.
-const WARNING_ONLY_VARIANTS: [(&str, &str); 1] = [("NUMERIC_ID_MISFORMAT", "float64-rounded")];
+const WARNING_ONLY_VARIANTS: [(&str, &str); 7] = [
+    ("NUMERIC_ID_MISFORMAT", "float64-rounded"),
+    ("TYPE_COERCED", "ignored"),
+    ("TYPE_COERCED", "python"),
+    ("TYPE_COERCED", "javascript"),
+    ("TYPE_COERCED", "ruby"),
+    ("TYPE_COERCED", "php"),
+    ("TYPE_COERCED", "json"),
+];
 
-/// Every variant of every catalogued mistake, made by the fixture port: the checker fails it
-/// (or warns, for the documented warning-only variants), and every failing or warned case names
-/// the mistake, so the run-level line says "all explained by".
+/// Every variant of every catalogued mistake (hash and input validation), made by the fixture
+/// port: the checker fails it (or warns, for the documented warning-only variants), and every
+/// failing or warned case names the mistake, so the run-level line says "all explained by".
 #[test]
 fn every_catalogue_mistake_is_diagnosed() {
     let list = Command::new("python3")
@@ -130,7 +139,10 @@ fn every_catalogue_mistake_is_diagnosed() {
     let script = fixture("broken_port.py");
     let mut problems = Vec::new();
     let mut lines = Vec::new();
-    for mistake in userhash_mistakes::Mistake::CATALOGUE {
+    let mistakes = userhash_mistakes::Mistake::CATALOGUE
+        .iter()
+        .chain(userhash_mistakes::Mistake::VALIDATION);
+    for mistake in mistakes {
         let name = mistake.name();
         let offered: Vec<&str> = fixture_variants
             .get(name)
@@ -180,6 +192,32 @@ fn every_catalogue_mistake_is_diagnosed() {
                 code(&output),
                 flagged.len()
             );
+            // Where the Rust catalogue recomputes the answer to rejected input, the fixture
+            // (a separate implementation, in Python) must have answered exactly that.
+            if userhash_mistakes::Mistake::VALIDATION.contains(mistake) {
+                for case in &flagged {
+                    let (user_id, email) =
+                        (case["input"].get("user_id"), case["input"].get("email"));
+                    let input = userhash_mistakes::Input {
+                        secret: case["input"]["secret"].as_str().unwrap_or_default(),
+                        user_id,
+                        email,
+                    };
+                    let recomputed = mistake
+                        .answers_on_rejected(&input)
+                        .into_iter()
+                        .find(|v| v.variant == variant);
+                    if let Some(recomputed) = recomputed {
+                        let actual = case["actual"]["user_hash"].as_str().map(str::to_owned);
+                        if actual != recomputed.answer {
+                            problems.push(format!(
+                                "{name} ({variant}) on {}: the fixture answered {actual:?}, the catalogue recomputes {:?}",
+                                case["id"], recomputed.answer
+                            ));
+                        }
+                    }
+                }
+            }
             let expected_exit = if warning_only { 0 } else { 1 };
             if code(&output) != expected_exit || flagged.is_empty() || !unexplained.is_empty() {
                 problems.push(line.clone());
@@ -370,6 +408,12 @@ fn fault_slow_start() {
         &[("FAULT_START_DELAY", "30")],
         "handshake timed out",
     );
+    // The usual cause comes first, the longer timeout second.
+    assert_start_failure(
+        "slow-start",
+        &[("FAULT_START_DELAY", "30")],
+        "The usual cause is an adapter that does not flush stdout",
+    );
 }
 
 #[test]
@@ -402,7 +446,14 @@ fn only_and_skip() {
     let report = json_report(&output);
     assert_eq!(code(&output), 0);
     assert_eq!(summary(&report, "pass"), 1);
-    assert_eq!(summary(&report, "skip"), ids.len() as u64 - 1);
+    // Unselected cases are not part of the report; the coverage says how many there are.
+    assert_eq!(report["cases"].as_array().map(Vec::len), Some(1));
+    assert_eq!(report["coverage"]["selected"], 1);
+    assert_eq!(report["coverage"]["total"], ids.len());
+    assert_eq!(
+        report["verdict"]["headline"],
+        format!("CONFORMANT on the 1 selected of {} cases", ids.len())
+    );
 
     let output = checker(
         &run_args(
@@ -414,14 +465,242 @@ fn only_and_skip() {
     let report = json_report(&output);
     let verify = ids.iter().filter(|id| id.starts_with("verify-")).count() as u64;
     assert_eq!(
-        summary(&report, "skip"),
-        verify + 1,
+        summary(&report, "pass"),
+        ids.len() as u64 - verify - 1,
         "{}",
         report["summary"]
     );
+    assert_eq!(summary(&report, "skip"), 0, "{}", report["summary"]);
 
     let output = checker(&run_args(&["--only", "[bad"], &PYTHON_PORT), &[]);
     assert_eq!(code(&output), 2);
+}
+
+/// The three ways to get a green run that tested nothing: each is now refused.
+#[test]
+fn a_run_that_tests_nothing_is_never_conformant() {
+    // A typo in --only: a usage error, before the adapter starts.
+    let output = checker(&run_args(&["--only", "typo*"], &PYTHON_PORT), &[]);
+    assert_eq!(code(&output), 2, "{}", text(&output.stdout));
+    assert!(
+        text(&output.stderr).contains("--only \"typo*\" matches none of the"),
+        "{}",
+        text(&output.stderr)
+    );
+    // Skipping everything: a usage error too.
+    let output = checker(&run_args(&["--skip", "*"], &PYTHON_PORT), &[]);
+    assert_eq!(code(&output), 2);
+    assert!(text(&output.stderr).contains("leaves none of the"));
+    // A port that skips every request: not conformant, even with --strict, and the verdict
+    // says how many mandatory cases were skipped.
+    let skip_all = [
+        "python3",
+        "crates/userhash-check/tests/fixtures/fault_port.py",
+        "skip-all",
+    ];
+    for options in [&[][..], &["--strict"][..]] {
+        let output = checker(&run_args(options, &skip_all), &[]);
+        assert_eq!(code(&output), 1, "{options:?}: {}", text(&output.stdout));
+        let stdout = text(&output.stdout);
+        assert!(stdout.contains("NOT CONFORMANT: 0/98 cases"), "{stdout}");
+        assert!(
+            stdout.contains("mandatory cases were skipped by the port"),
+            "{stdout}"
+        );
+    }
+    // --allow-skip accepts skips, but not a run that answered nothing at all.
+    let output = checker(&run_args(&["--allow-skip"], &skip_all), &[]);
+    assert_eq!(code(&output), 1);
+    assert!(text(&output.stdout).contains("nothing was tested"));
+}
+
+#[test]
+fn a_skipped_mandatory_case_fails_the_run_unless_accepted() {
+    let skip_once = [
+        "python3",
+        "crates/userhash-check/tests/fixtures/fault_port.py",
+        "skip-once",
+    ];
+    let first = case_ids()[0].clone();
+    let env = [("FAULT_CASE_ID", first.as_str())];
+    let output = checker(&run_args(&["--format", "json"], &skip_once), &env);
+    let report = json_report(&output);
+    assert_eq!(code(&output), 1);
+    assert_eq!(report["conformant"], false);
+    assert_eq!(report["coverage"]["skipped_by_port"], 1);
+    assert_eq!(report["verdict"]["headline"], "NOT CONFORMANT: 97/98 cases");
+    let case = &report["cases"][0];
+    assert_eq!(case["outcome"], "skip");
+    assert_eq!(case["mandatory"], true);
+    assert!(case["hint"]
+        .as_str()
+        .is_some_and(|h| h.contains("no evidence")));
+
+    // --allow-skip: conformant, and the coverage still shows the gap.
+    let output = checker(
+        &run_args(&["--format", "json", "--allow-skip"], &skip_once),
+        &env,
+    );
+    let report = json_report(&output);
+    assert_eq!(code(&output), 0);
+    assert_eq!(report["verdict"]["headline"], "CONFORMANT: 97/98 cases");
+
+    // Listing it in --known-failures: an expected gap (xfail), so conformant.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let list = dir.path().join("known.txt");
+    std::fs::write(&list, format!("{first}\n")).expect("write");
+    let output = checker(
+        &run_args(
+            &[
+                "--format",
+                "json",
+                "--known-failures",
+                list.to_str().expect("utf-8"),
+            ],
+            &skip_once,
+        ),
+        &env,
+    );
+    let report = json_report(&output);
+    assert_eq!(code(&output), 0, "{}", report["verdict"]);
+    assert_eq!(summary(&report, "xfail"), 1);
+
+    // --write-known-failures lists the skipped mandatory case, so the file makes CI green.
+    let written = dir.path().join("written.txt");
+    let output = checker(
+        &run_args(
+            &["--write-known-failures", written.to_str().expect("utf-8")],
+            &skip_once,
+        ),
+        &env,
+    );
+    assert_eq!(code(&output), 1);
+    let listed = std::fs::read_to_string(&written).expect("written");
+    assert!(listed.lines().any(|line| line == first), "{listed}");
+
+    // Skipping an acceptable case is no penalty.
+    let output = checker(
+        &run_args(&["--format", "json"], &skip_once),
+        &[("FAULT_CASE_ID", "user-id-whitespace-only")],
+    );
+    assert_eq!(code(&output), 0, "{}", text(&output.stdout));
+}
+
+#[test]
+fn verify_untested_only_when_not_announced() {
+    let no_verify = [
+        "python3",
+        "crates/userhash-check/tests/fixtures/fault_port.py",
+        "no-verify",
+    ];
+    let output = checker(&run_args(&["--format", "json"], &no_verify), &[]);
+    let report = json_report(&output);
+    assert_eq!(code(&output), 0, "{}", report["verdict"]);
+    let verify = case_ids()
+        .iter()
+        .filter(|id| id.starts_with("verify-"))
+        .count();
+    assert_eq!(report["coverage"]["verify_untested"], verify);
+    assert_eq!(
+        report["verdict"]["headline"],
+        format!("CONFORMANT: {}/98 cases, verify not tested", 98 - verify)
+    );
+    // A selection of verify cases alone tests nothing on such a port: a usage error.
+    let output = checker(&run_args(&["--only", "verify-*"], &no_verify), &[]);
+    assert_eq!(code(&output), 2);
+    assert!(text(&output.stderr).contains("does not announce the \"verify\" feature"));
+    // The reference port announces verify, so its verify cases are tested.
+    let output = checker(&run_args(&["--format", "json"], &PYTHON_PORT), &[]);
+    let report = json_report(&output);
+    assert_eq!(report["coverage"]["verify_untested"], 0);
+    assert_eq!(report["verdict"]["headline"], "CONFORMANT: 98/98 cases");
+}
+
+#[test]
+fn every_format_carries_the_case_description() {
+    let script = fixture("broken_port.py");
+    let broken = ["python3", script.as_str(), "UPPERCASE_HEX"];
+    let description = "A user_id alone is hashed.";
+    for format in ["json", "junit", "markdown", "github"] {
+        let output = checker(&run_args(&["--format", format], &broken), &[]);
+        assert!(
+            text(&output.stdout).contains(description),
+            "--format {format} lacks the description"
+        );
+    }
+    let verbose = checker(
+        &run_args(&["-v", "--only", "user-id-only"], &PYTHON_PORT),
+        &[],
+    );
+    let stdout = text(&verbose.stdout);
+    assert!(stdout.contains(description), "{stdout}");
+    // -v with --only prints the selected case, not every unselected one.
+    assert_eq!(stdout.matches("   PASS ").count(), 1, "{stdout}");
+}
+
+#[test]
+fn one_run_writes_several_reports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let junit = dir.path().join("report.xml");
+    let json = dir.path().join("report.json");
+    let output = checker(
+        &run_args(
+            &[
+                "--format",
+                "github",
+                "--report",
+                &format!("junit={}", junit.display()),
+                "--report",
+                &format!("json={}", json.display()),
+            ],
+            &PYTHON_PORT,
+        ),
+        &[],
+    );
+    assert_eq!(code(&output), 0);
+    assert!(text(&output.stdout).contains("## userhash-check"));
+    let xml = std::fs::read_to_string(&junit).expect("junit written");
+    assert!(xml.starts_with("<?xml"));
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json written")).expect("json");
+    assert_eq!(report["conformant"], true);
+    // A bad format or a path that cannot be written is refused before the adapter runs.
+    let output = checker(&run_args(&["--report", "yaml=x.yml"], &PYTHON_PORT), &[]);
+    assert_eq!(code(&output), 2);
+    let unwritable = dir.path().join("no-such-dir").join("report.xml");
+    let started = Instant::now();
+    let output = checker(
+        &run_args(
+            &["--report", &format!("junit={}", unwritable.display())],
+            &[
+                "python3",
+                "crates/userhash-check/tests/fixtures/fault_port.py",
+                "slow-start",
+            ],
+        ),
+        &[("FAULT_START_DELAY", "30")],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        text(&output.stderr).contains("cannot write there"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "checked before the run"
+    );
+}
+
+#[test]
+fn a_missing_separator_gets_a_tip() {
+    let output = checker(&["run", "python3", "adapter.py"], &[]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        text(&output.stderr).contains("tip: put `--` before the adapter command"),
+        "{}",
+        text(&output.stderr)
+    );
 }
 
 #[test]
@@ -573,17 +852,46 @@ fn github_annotations_and_step_summary() {
     );
     assert_eq!(code(&output), 1);
     let stdout = text(&output.stdout);
-    let errors = stdout
+    // The vector files are not in the user's repository: no file, the case id as title.
+    let errors: Vec<&str> = stdout
         .lines()
-        .filter(|l| l.starts_with("::error file=vectors/"))
-        .count();
-    assert_eq!(errors, 2, "{stdout}");
+        .filter(|l| l.starts_with("::error "))
+        .collect();
+    assert_eq!(errors.len(), 2, "{stdout}");
+    assert!(
+        errors
+            .iter()
+            .all(|l| l.starts_with("::error title=secret-")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("file="), "{stdout}");
     assert!(stdout.contains("SECRET_TRIMMED"));
     let step_summary = std::fs::read_to_string(&summary_path).expect("summary");
     assert!(step_summary.starts_with("previous step\n"));
     assert!(
         step_summary.contains("| outcome | cases |"),
         "{step_summary}"
+    );
+    // --annotation-file attaches them to a file of the user's repository.
+    let output = checker(
+        &run_args(
+            &[
+                "--format",
+                "github",
+                "--annotation-file",
+                "ports/my_adapter.py",
+            ],
+            &["python3", &script, "SECRET_TRIMMED"],
+        ),
+        &[],
+    );
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("::error "))
+            .all(|l| l.starts_with("::error file=ports/my_adapter.py,title=")),
+        "{stdout}"
     );
 }
 
@@ -899,6 +1207,97 @@ fn explain_correct_and_wrong() {
     assert_eq!(json["correct"], false);
     assert_eq!(json["user_hash"], GOOD_87);
     assert_eq!(json["diagnosis"][0]["mistake"], "UPPERCASE_HEX");
+    assert!(json["notes"][0]
+        .as_str()
+        .is_some_and(|n| n.contains("not all lowercase")));
+}
+
+#[test]
+fn explain_notes_values_that_are_not_hashes_and_never_echoes_the_secret() {
+    let explain = |observed: &str, format: &str| {
+        checker(
+            &[
+                "explain",
+                "--secret-env",
+                "UH_SECRET",
+                "--user-id",
+                "87",
+                "--hash",
+                observed,
+                "--format",
+                format,
+            ],
+            &[("UH_SECRET", SECRET)],
+        )
+    };
+    let output = explain("A6ZmpsQwJgclmK7zrf0iUfeZaX0uulT41KwOsOMOpW=", "human");
+    assert_eq!(code(&output), 1);
+    assert!(
+        text(&output.stdout).contains("not even hash-shaped")
+            && text(&output.stdout).contains("base64 alphabet"),
+        "{}",
+        text(&output.stdout)
+    );
+    // The observed value is the secret: a warning, and the secret appears nowhere.
+    for format in ["human", "json"] {
+        let output = explain(SECRET, format);
+        assert_eq!(code(&output), 1);
+        assert!(
+            text(&output.stdout).contains("contains the secret itself"),
+            "{}",
+            text(&output.stdout)
+        );
+        assert_no_secret(&output, SECRET);
+    }
+}
+
+#[test]
+fn user_id_int_takes_every_integer_of_the_suite() {
+    let output = checker(&["list", "--format", "json"], &[]);
+    let cases: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert!(cases
+        .as_array()
+        .is_some_and(|c| c.iter().any(|c| c["id"] == "user-id-integer-u64-max")));
+    let suite = userhash_check::suite::Suite::embedded().expect("suite");
+    for id in [
+        "user-id-integer-u64-max",
+        "user-id-integer-negative",
+        "user-id-integer-zero-with-email",
+    ] {
+        let case = suite.generation.iter().find(|c| c.id == id).expect("case");
+        let user_id = case.input.user_id.as_ref().expect("user_id").to_string();
+        let GenerationExpected::Hash(expected) = &case.expected else {
+            panic!("{id} expects a hash");
+        };
+        let output = checker(
+            &[
+                "hash",
+                "--secret-env",
+                "UH_SECRET",
+                "--user-id-int",
+                &user_id,
+            ],
+            &[("UH_SECRET", case.input.secret.as_str())],
+        );
+        assert_eq!(code(&output), 0, "{id}: {}", text(&output.stderr));
+        assert_eq!(
+            text(&output.stdout).trim(),
+            expected.user_hash.as_deref().expect("a hash"),
+            "{id}"
+        );
+    }
+    let output = checker(
+        &[
+            "hash",
+            "--secret-env",
+            "UH_SECRET",
+            "--user-id-int",
+            "18446744073709551616",
+        ],
+        &[("UH_SECRET", "secret")],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(text(&output.stderr).contains("--user-id"));
 }
 
 #[test]

@@ -6,8 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
-use userhash_check::classify::request;
-use userhash_check::suite::Suite;
+use userhash_check::classify;
+use userhash_check::session::numbered;
+use userhash_check::suite::{Case, Suite};
+
+/// The line the checker sends for `case` as its `seq`-th request.
+fn request(case: &Case<'_>, seq: u64) -> Value {
+    numbered(classify::request(case), seq)
+}
 
 fn protocol_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("protocol")

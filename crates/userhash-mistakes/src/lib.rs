@@ -332,7 +332,7 @@ impl Mistake {
                 "reject an empty secret with an error: an HMAC keyed with nothing signs nothing (check that the secret is configured)"
             }
             Mistake::TypeCoerced => {
-                "acceptable, but the reference rejects a user_id that is not a string or an integer, and an email that is not a string, instead of turning it into text"
+                "the reference rejects a user_id that is not a string or an integer, and an email that is not a string, where this port turned it into text; acceptable, but have the app send ids as strings or integers"
             }
             Mistake::IntegerUserIdRejected => {
                 "accept an integer user_id and hash its plain decimal digits (42 is hashed as \"42\")"

@@ -24,26 +24,46 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// How a case lands in JUnit's vocabulary.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Passed,
+    Failure,
+    Error,
+    Skipped,
+    /// Passed, with something to say (warn, xpass).
+    Noted,
+}
+
+fn class(report: &RunReport, case: &crate::run::CaseResult) -> Class {
+    match case.outcome {
+        Outcome::Pass => Class::Passed,
+        Outcome::Fail => Class::Failure,
+        // A mandatory case the port skipped fails the run, so CI test views must show it.
+        Outcome::Skip if report.is_blocking_skip(case) => Class::Failure,
+        Outcome::Error | Outcome::Timeout | Outcome::Crash => Class::Error,
+        Outcome::Skip | Outcome::NotRun | Outcome::Xfail => Class::Skipped,
+        Outcome::Warn | Outcome::Xpass => Class::Noted,
+    }
+}
+
 /// Renders the JUnit XML report.
 pub fn render(report: &RunReport) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let failures = |kind: Option<CaseKind>, pick: fn(Outcome) -> bool| {
+    let count = |kind: Option<CaseKind>, wanted: Class| {
         report
             .cases
             .iter()
-            .filter(|c| kind.is_none_or(|k| c.kind == k) && pick(c.outcome))
+            .filter(|c| kind.is_none_or(|k| c.kind == k) && class(report, c) == wanted)
             .count()
     };
-    let is_failure = |o: Outcome| o == Outcome::Fail;
-    let is_error = |o: Outcome| matches!(o, Outcome::Error | Outcome::Timeout | Outcome::Crash);
-    let is_skipped = |o: Outcome| matches!(o, Outcome::Skip | Outcome::NotRun | Outcome::Xfail);
     xml.push_str(&format!(
         "<testsuites name=\"userhash-check {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\">\n",
         escape(&report.implementation.name),
         report.cases.len(),
-        failures(None, is_failure),
-        failures(None, is_error),
-        failures(None, is_skipped),
+        count(None, Class::Failure),
+        count(None, Class::Error),
+        count(None, Class::Skipped),
         report.duration_ms as f64 / 1000.0
     ));
     for kind in [CaseKind::UserHash, CaseKind::Verify] {
@@ -55,24 +75,34 @@ pub fn render(report: &RunReport) -> String {
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
             kind,
             cases.len(),
-            failures(Some(kind), is_failure),
-            failures(Some(kind), is_error),
-            failures(Some(kind), is_skipped),
+            count(Some(kind), Class::Failure),
+            count(Some(kind), Class::Error),
+            count(Some(kind), Class::Skipped),
         ));
-        xml.push_str(&format!(
-            "    <properties><property name=\"implementation\" value=\"{}\"/><property name=\"language\" value=\"{}\"/><property name=\"version\" value=\"{}\"/><property name=\"suite-version\" value=\"{}\"/></properties>\n",
-            escape(&report.implementation.name),
-            escape(&report.implementation.language),
-            escape(&report.implementation.version),
-            escape(&report.suite.version),
-        ));
+        xml.push_str("    <properties>");
+        for (name, value) in [
+            ("implementation", report.implementation.name.as_str()),
+            ("language", report.implementation.language.as_str()),
+            ("version", report.implementation.version.as_str()),
+            ("suite-version", report.suite.version.as_str()),
+            ("verdict", report.verdict.headline.as_str()),
+        ] {
+            xml.push_str(&format!(
+                "<property name=\"{name}\" value=\"{}\"/>",
+                escape(value)
+            ));
+        }
+        xml.push_str("</properties>\n");
         for case in cases {
             xml.push_str(&format!(
-                "    <testcase classname=\"{}\" name=\"{}\"",
+                "    <testcase classname=\"{}\" name=\"{}\">\n",
                 kind,
                 escape(&case.id)
             ));
-            let mut details = format!("expected: {}\nactual: {}\n", case.expected, case.actual);
+            let mut details = format!(
+                "tests: {}\nexpected: {}\nactual: {}\n",
+                case.description, case.expected, case.actual
+            );
             if !case.diagnosis.is_empty() {
                 let names: Vec<String> = case.diagnosis.iter().map(ToString::to_string).collect();
                 details.push_str(&format!("diagnosis: {}\n", names.join(", ")));
@@ -83,34 +113,34 @@ pub fn render(report: &RunReport) -> String {
             if let Some(stderr) = &case.stderr {
                 details.push_str(&format!("stderr (tail):\n{stderr}\n"));
             }
-            let body = match case.outcome {
-                Outcome::Pass => None,
-                Outcome::Fail => Some(format!(
-                    "<failure type=\"fail\" message=\"{}\">{}</failure>",
+            let o = case.outcome;
+            let body = match class(report, case) {
+                Class::Passed => format!(
+                    "<system-out>tests: {}</system-out>",
+                    escape(&case.description)
+                ),
+                Class::Failure => format!(
+                    "<failure type=\"{o}\" message=\"{}\">{}</failure>",
                     escape(&case.message),
                     escape(&details)
-                )),
-                o if is_error(o) => Some(format!(
+                ),
+                Class::Error => format!(
                     "<error type=\"{o}\" message=\"{}\">{}</error>",
                     escape(&case.message),
                     escape(&details)
-                )),
-                o if is_skipped(o) => Some(format!(
-                    "<skipped message=\"{}: {}\"/>",
-                    o,
-                    escape(&case.message)
-                )),
-                o => Some(format!(
-                    "<system-out>{}: {}\n{}</system-out>",
-                    o,
+                ),
+                Class::Skipped => format!(
+                    "<skipped message=\"{o}: {}\"/>\n      <system-out>tests: {}</system-out>",
+                    escape(&case.message),
+                    escape(&case.description)
+                ),
+                Class::Noted => format!(
+                    "<system-out>{o}: {}\n{}</system-out>",
                     escape(&case.message),
                     escape(&details)
-                )),
+                ),
             };
-            match body {
-                None => xml.push_str("/>\n"),
-                Some(body) => xml.push_str(&format!(">\n      {body}\n    </testcase>\n")),
-            }
+            xml.push_str(&format!("      {body}\n    </testcase>\n"));
         }
         xml.push_str("  </testsuite>\n");
     }

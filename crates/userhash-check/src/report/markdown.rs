@@ -1,7 +1,8 @@
 //! Markdown: a summary table and a failures table (fit for `$GITHUB_STEP_SUMMARY`).
 
+use crate::diagnosis::explain_failures;
 use crate::outcome::Outcome;
-use crate::run::{explain_failures, RunReport};
+use crate::run::RunReport;
 
 /// Escapes text for a table cell.
 pub fn cell(text: &str) -> String {
@@ -37,13 +38,24 @@ pub fn render(report: &RunReport) -> String {
         }
     );
     md.push_str(&format!(
-        "Suite {} {} ({}), {} cases{}.\n\n",
+        "**{}** against suite {} {} ({}){}{}.\n\n",
+        cell(&report.verdict.headline),
         cell(&report.suite.name),
         cell(&report.suite.version),
         cell(&report.suite.source),
-        report.cases.len(),
-        if report.strict { ", --strict" } else { "" }
+        if report.strict { ", --strict" } else { "" },
+        if report.allow_skip {
+            ", --allow-skip"
+        } else {
+            ""
+        }
     ));
+    for reason in &report.verdict.reasons {
+        md.push_str(&format!("- {}\n", cell(reason)));
+    }
+    if !report.verdict.reasons.is_empty() {
+        md.push('\n');
+    }
     md.push_str("| outcome | cases |\n| --- | ---: |\n");
     for outcome in Outcome::ALL {
         let count = report.count(outcome);
@@ -52,24 +64,26 @@ pub fn render(report: &RunReport) -> String {
         }
     }
     md.push('\n');
-    if let Some(stopped) = &report.stopped {
-        md.push_str(&format!("**Stopped early:** {}\n\n", cell(stopped)));
-    }
     if let Some(line) = explain_failures(report) {
         md.push_str(&format!("**Diagnosis:** {}\n\n", cell(&line)));
     }
     let shown: Vec<_> = report
         .cases
         .iter()
-        .filter(|c| c.outcome.is_failure() || matches!(c.outcome, Outcome::Warn | Outcome::Xpass))
+        .filter(|c| {
+            c.outcome.is_failure()
+                || report.is_blocking_skip(c)
+                || matches!(c.outcome, Outcome::Warn | Outcome::Xpass)
+        })
         .collect();
     if !shown.is_empty() {
         md.push_str("| case | kind | outcome | expected | actual | diagnosis |\n| --- | --- | --- | --- | --- | --- |\n");
         for case in shown {
             let diagnosis: Vec<String> = case.diagnosis.iter().map(ToString::to_string).collect();
             md.push_str(&format!(
-                "| `{}` | {} | {} | {} | {} | {} |\n",
+                "| `{}`<br>{} | {} | {} | {} | {} | {} |\n",
                 case.id.replace('`', "'"),
+                cell(&case.description),
                 case.kind,
                 case.outcome,
                 cell(&case.expected.to_string()),

@@ -39,22 +39,24 @@ pub enum Format {
 
 /// Rendering options.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Style {
+pub struct Style<'a> {
     /// Use ANSI colours (human format only).
     pub color: bool,
     /// `-v`: list passing cases and stderr tails too.
     pub verbose: bool,
     /// `-q`: the summary line only.
     pub quiet: bool,
+    /// `--annotation-file`: the file GitHub annotations are attached to (github format only).
+    pub annotation_file: Option<&'a str>,
 }
 
 /// Renders the report.
-pub fn render(report: &RunReport, format: Format, style: Style) -> String {
+pub fn render(report: &RunReport, format: Format, style: Style<'_>) -> String {
     match format {
         Format::Human => human::render(report, style),
         Format::Json => json::render(report),
         Format::Junit => junit::render(report),
         Format::Markdown => markdown::render(report),
-        Format::Github => github::render(report),
+        Format::Github => github::render(report, style.annotation_file),
     }
 }

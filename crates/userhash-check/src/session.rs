@@ -1,0 +1,268 @@
+//! An adapter session: requests in flight, `seq` numbers, faults and restarts, and nothing about
+//! what the requests mean.
+//!
+//! The caller queues requests, each with a tag of its own (a case index, a generated input),
+//! and reads [`Event`]s in request order, the way rust-analyzer's main loop reads `next_event`.
+//! The session pipelines up to [`SessionOptions::window`] requests, matches each reply to its
+//! request by `seq`, turns a timeout, an exit or a protocol error into a [`Fault`] for the
+//! request it hit, kills the adapter's process group and restarts it (replaying the handshake),
+//! and re-sends what was in flight behind the fault. When restarts run out it says so once, with
+//! the tags that were never answered. `run` drives it with the suite's cases; `explore` and the
+//! JWT commands can drive it with their own requests.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::adapter::{clip, Adapter, AdapterCommand, Implementation, Received, StartError};
+
+/// Requests in flight at most, by default.
+pub const WINDOW: usize = 64;
+/// Restarts after faults before the session gives up, by default.
+pub const MAX_RESTARTS: usize = 3;
+
+/// How a session talks to its adapter.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionOptions {
+    /// Per-reply timeout.
+    pub timeout: Duration,
+    /// Handshake timeout (each start and restart).
+    pub handshake_timeout: Duration,
+    /// Restarts allowed after faults.
+    pub max_restarts: usize,
+    /// Requests in flight at most.
+    pub window: usize,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            timeout: Duration::from_secs(5),
+            handshake_timeout: Duration::from_secs(10),
+            max_restarts: MAX_RESTARTS,
+            window: WINDOW,
+        }
+    }
+}
+
+/// How the adapter failed a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    /// No reply within the timeout.
+    Timeout,
+    /// stdout closed: the adapter exited or crashed.
+    Crash,
+    /// A line that is not JSON, or a reply with another `seq`.
+    Protocol,
+}
+
+/// A request that got no usable reply; the adapter was killed (and restarted, if allowed).
+#[derive(Clone, Debug)]
+pub struct Fault {
+    /// What happened.
+    pub kind: FaultKind,
+    /// Why, in a sentence, ending in "the adapter was killed".
+    pub message: String,
+    /// What the adapter wrote instead, when it wrote JSON (`null` otherwise).
+    pub actual: Value,
+    /// The tail of the adapter's stderr.
+    pub stderr: String,
+}
+
+/// What the session saw, in request order.
+#[derive(Debug)]
+pub enum Event<T> {
+    /// The reply to the request tagged `tag` (a JSON value whose `seq` matched).
+    Reply {
+        /// The request's tag.
+        tag: T,
+        /// The reply.
+        reply: Value,
+    },
+    /// The request tagged `tag` faulted.
+    Fault {
+        /// The request's tag.
+        tag: T,
+        /// How.
+        fault: Fault,
+    },
+    /// Restarts ran out: the session is over, and these requests were never answered.
+    Exhausted {
+        /// Why, in a sentence.
+        reason: String,
+        /// The tags of the requests left, in order.
+        unanswered: Vec<T>,
+    },
+}
+
+/// The line a session sends for `request` as its `seq`-th request.
+pub fn numbered(mut request: Map<String, Value>, seq: u64) -> Value {
+    request.insert("seq".into(), Value::from(seq));
+    Value::Object(request)
+}
+
+/// A running adapter and the requests queued for it.
+pub struct Session<T> {
+    command: AdapterCommand,
+    options: SessionOptions,
+    adapter: Option<Adapter>,
+    implementation: Implementation,
+    /// Requests not yet sent: (tag, request without `seq`).
+    queued: VecDeque<(T, Map<String, Value>)>,
+    /// Requests sent and not yet answered, oldest first: (seq, tag, request).
+    in_flight: VecDeque<(u64, T, Map<String, Value>)>,
+    seq: u64,
+    restarts: usize,
+}
+
+impl<T> Session<T> {
+    /// Starts the adapter and performs the handshake.
+    pub fn start(command: &AdapterCommand, options: SessionOptions) -> Result<Self, StartError> {
+        let adapter = Adapter::start(command, options.handshake_timeout)?;
+        Ok(Session {
+            command: command.clone(),
+            options,
+            implementation: adapter.implementation.clone(),
+            adapter: Some(adapter),
+            queued: VecDeque::new(),
+            in_flight: VecDeque::new(),
+            seq: 0,
+            restarts: 0,
+        })
+    }
+
+    /// What the adapter said about itself in the (first) handshake.
+    pub fn implementation(&self) -> &Implementation {
+        &self.implementation
+    }
+
+    /// Restarts so far.
+    pub fn restarts(&self) -> usize {
+        self.restarts
+    }
+
+    /// Queues a request; `seq` is added when it is sent.
+    pub fn push(&mut self, tag: T, request: Map<String, Value>) {
+        self.queued.push_back((tag, request));
+    }
+
+    /// Requests queued or in flight.
+    pub fn pending(&self) -> usize {
+        self.queued.len() + self.in_flight.len()
+    }
+
+    /// The next reply or fault, in request order; [`Event::Exhausted`] once when restarts ran
+    /// out; `None` when nothing is pending.
+    pub fn next_event(&mut self) -> Option<Event<T>> {
+        if self.adapter.is_none() {
+            if self.queued.is_empty() {
+                return None;
+            }
+            // Restart lazily, so a caller that stops after a fault (--max-fail) starts nothing.
+            if let Some(reason) = self.restart() {
+                let unanswered = self.queued.drain(..).map(|(tag, _)| tag).collect();
+                return Some(Event::Exhausted { reason, unanswered });
+            }
+        }
+        let adapter = self.adapter.as_mut()?;
+        while self.in_flight.len() < self.options.window {
+            let Some((tag, request)) = self.queued.pop_front() else {
+                break;
+            };
+            self.seq += 1;
+            adapter.send(&numbered(request.clone(), self.seq));
+            self.in_flight.push_back((self.seq, tag, request));
+        }
+        let expected = self.in_flight.front().map(|(seq, _, _)| *seq)?;
+        let (kind, message, actual) = match adapter.receive(self.options.timeout) {
+            Received::Reply(reply) => match reply.get("seq").and_then(Value::as_u64) {
+                Some(seq) if seq == expected => {
+                    let (_, tag, _) = self.in_flight.pop_front()?;
+                    return Some(Event::Reply { tag, reply });
+                }
+                got => (
+                    FaultKind::Protocol,
+                    format!(
+                        "protocol error: the reply's seq is {}, expected {expected} (replies must come in \
+                         request order and echo the request's seq): {}",
+                        got.map_or_else(|| "missing".to_owned(), |s| s.to_string()),
+                        clip(&reply.to_string(), 200)
+                    ),
+                    reply,
+                ),
+            },
+            Received::Garbage(line) => (
+                FaultKind::Protocol,
+                format!(
+                    "protocol error: the adapter wrote a line that is not JSON: {}",
+                    clip(&line, 200)
+                ),
+                Value::Null,
+            ),
+            Received::Eof => (
+                FaultKind::Crash,
+                "the adapter exited (or closed stdout) before replying".to_owned(),
+                Value::Null,
+            ),
+            Received::Timeout => (
+                FaultKind::Timeout,
+                format!(
+                    "no reply within {:.1} s (--timeout)",
+                    self.options.timeout.as_secs_f64()
+                ),
+                Value::Null,
+            ),
+        };
+        let stderr = adapter.kill_and_collect_stderr();
+        self.adapter = None;
+        let (_, tag, _) = self.in_flight.pop_front()?;
+        // What was in flight behind the fault was lost with the process: send it again.
+        while let Some((_, tag, request)) = self.in_flight.pop_back() {
+            self.queued.push_front((tag, request));
+        }
+        let fault = Fault {
+            kind,
+            message: format!("{message}; the adapter was killed"),
+            actual,
+            stderr,
+        };
+        Some(Event::Fault { tag, fault })
+    }
+
+    /// Restarts after a fault, replaying the handshake; a failed restart uses up a restart too.
+    /// `Some(reason)` when restarts ran out.
+    fn restart(&mut self) -> Option<String> {
+        let mut last_error = None;
+        while self.restarts < self.options.max_restarts {
+            self.restarts += 1;
+            match Adapter::start(&self.command, self.options.handshake_timeout) {
+                Ok(adapter) => {
+                    self.adapter = Some(adapter);
+                    return None;
+                }
+                Err(error) => last_error = Some(error),
+            }
+        }
+        Some(match last_error {
+            Some(error) => format!("the adapter could not be restarted after a fault: {error}"),
+            None => format!(
+                "the adapter faulted after {} restart(s); the remaining cases were not run",
+                self.restarts
+            ),
+        })
+    }
+
+    /// Ends the session: `stop` to the adapter, then its process group is killed. Returns the
+    /// tags of requests that were never answered, in order.
+    pub fn finish(mut self) -> Vec<T> {
+        if let Some(adapter) = self.adapter.take() {
+            adapter.stop();
+        }
+        self.in_flight
+            .drain(..)
+            .map(|(_, tag, _)| tag)
+            .chain(self.queued.drain(..).map(|(tag, _)| tag))
+            .collect()
+    }
+}
