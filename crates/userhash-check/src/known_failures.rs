@@ -41,15 +41,28 @@ impl KnownFailures {
             .filter(|id| !suite.contains(id))
             .collect();
         if unknown.is_empty() {
-            Ok(())
-        } else {
-            Err(format!(
-                "unknown case id{} in the known-failures file: {} (list the ids with `userhash-check list`; \
-                 remove ids the suite no longer has)",
-                if unknown.len() == 1 { "" } else { "s" },
-                unknown.join(", ")
-            ))
+            return Ok(());
         }
+        let described: Vec<String> = unknown
+            .iter()
+            .map(|id| match userhash_vectors::cases::retired::find(id) {
+                Some(retired) => format!(
+                    "{id} (retired in suite {}{})",
+                    retired.since,
+                    retired
+                        .replaced_by
+                        .map(|new| format!("; its successor is {new}"))
+                        .unwrap_or_default()
+                ),
+                None => (*id).to_owned(),
+            })
+            .collect();
+        Err(format!(
+            "unknown case id{} in the known-failures file: {} (list the ids with `userhash-check list`; \
+             remove ids the suite no longer has)",
+            if unknown.len() == 1 { "" } else { "s" },
+            described.join(", ")
+        ))
     }
 
     /// Whether `id` is listed.
@@ -110,6 +123,20 @@ mod tests {
             .expect_err("unknown")
             .contains("zzz"));
         assert!(list.check_known(["a", "zzz"]).is_ok());
+    }
+
+    #[test]
+    fn retired_ids_name_their_successor() {
+        let list = KnownFailures::parse("user-id-float\n").expect("valid");
+        let error = list
+            .check_known(["user-id-type-float"])
+            .expect_err("retired");
+        assert!(
+            error.contains(
+                "user-id-float (retired in suite 2.0.0; its successor is user-id-type-float)"
+            ),
+            "{error}"
+        );
     }
 
     #[test]
