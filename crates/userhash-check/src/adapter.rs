@@ -3,10 +3,12 @@
 //! Three threads per process: a writer feeding stdin from a channel (so a port that stops
 //! reading never blocks the checker), a reader turning stdout lines into events, and a drain
 //! keeping the last [`STDERR_TAIL`] bytes of stderr in a ring buffer (so a port that floods
-//! stderr never stalls). The process runs in its own process group, killed whole.
+//! stderr never stalls). The process runs in its own process group, killed whole (on Unix;
+//! on Windows the adapter process alone is killed).
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
+#[cfg(unix)]
 use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
@@ -390,8 +392,23 @@ impl Drop for Adapter {
     }
 }
 
+/// Windows has no process groups to kill through: there `process_group` does nothing, so
+/// [`Adapter::start`] reads the same on every platform.
+#[cfg(not(unix))]
+trait CommandExt {
+    fn process_group(&mut self, pgroup: i32) -> &mut Self;
+}
+
+#[cfg(not(unix))]
+impl CommandExt for Command {
+    fn process_group(&mut self, _pgroup: i32) -> &mut Self {
+        self
+    }
+}
+
 /// `kill -KILL -PGID`, then a direct kill and a reap: the adapter was spawned as the leader of
 /// its own process group, so its children (`go run`, shells) die with it.
+#[cfg(unix)]
 fn kill_group(child: &mut Child) {
     let pgid = child.id();
     let _ = Command::new("kill")
@@ -400,6 +417,14 @@ fn kill_group(child: &mut Child) {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Windows: a direct kill (`TerminateProcess`) and a reap. Only the adapter process itself
+/// dies; a process it started (`go run`'s program, a shell's command) may outlive it.
+#[cfg(not(unix))]
+fn kill_group(child: &mut Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
