@@ -1,16 +1,16 @@
 //! The adapter process: spawning, the protocol's pipes and threads, timeouts, killing.
 //!
-//! Three threads per process: a writer feeding stdin from a channel (so a port that stops
-//! reading never blocks the checker), a reader turning stdout lines into events, and a drain
-//! keeping the last [`STDERR_TAIL`] bytes of stderr in a ring buffer (so a port that floods
-//! stderr never stalls). The process runs in its own process group, killed whole (on Unix;
-//! on Windows the adapter process alone is killed).
+//! Four threads per process: a writer feeding stdin from a channel (so a port that stops
+//! reading never blocks the checker), a reader cutting stdout into lines of at most
+//! [`MAX_LINE`] bytes (it stops reading at the first longer one, so endless output costs no
+//! memory), a drain keeping the last [`STDERR_TAIL`] bytes of stderr in a ring buffer (so a
+//! port that floods stderr never stalls), and a waiter that reports the process's exit (see
+//! [`crate::process`]). Lines are parsed as JSON by the receiver, one at a time, so the memory
+//! in flight is bounded by [`EVENTS_IN_FLIGHT`] raw lines.
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
-#[cfg(unix)]
-use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -19,12 +19,22 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::process::Process;
+use crate::scrub::Scrubber;
+
 /// The protocol version this checker speaks.
 pub const PROTOCOL_VERSION: u64 = 1;
 /// How many bytes of stderr are kept (the tail).
 pub const STDERR_TAIL: usize = 4096;
 /// Longest accepted reply line.
 pub const MAX_LINE: usize = 1 << 20;
+/// Lines read ahead of the receiver, at most: the reader blocks beyond that, so a port that
+/// floods stdout holds at most this many [`MAX_LINE`]s of the checker's memory.
+pub const EVENTS_IN_FLIGHT: usize = 8;
+/// Deepest JSON nesting a reply may have (serde_json's limit, named in messages).
+pub const MAX_DEPTH: usize = 128;
+/// After the adapter exits, how long to wait for what it wrote before it did.
+const EXIT_GRACE: Duration = Duration::from_millis(250);
 
 /// What the adapter said about itself in the handshake.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -46,6 +56,17 @@ impl Implementation {
     /// Whether the adapter declared `feature`.
     pub fn has_feature(&self, feature: &str) -> bool {
         self.features.iter().any(|f| f == feature)
+    }
+
+    /// The implementation of an adapter that never answered the handshake.
+    pub fn unknown() -> Implementation {
+        Implementation {
+            name: "unknown (no handshake)".to_owned(),
+            language: "unknown".to_owned(),
+            version: "unknown".to_owned(),
+            homepage: None,
+            features: Vec::new(),
+        }
     }
 
     /// Reads the handshake reply.
@@ -157,15 +178,17 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// Something the reader saw on stdout.
+/// Something the reader or the waiter saw.
 #[derive(Debug)]
-pub enum Event {
-    /// A complete line, parsed.
-    Reply(Value),
-    /// A line that is not JSON (or not UTF-8, or too long).
-    Garbage(String),
+enum Event {
+    /// A complete line, without its `\n`.
+    Line(Vec<u8>),
+    /// A line longer than [`MAX_LINE`]; the reader stopped reading there.
+    TooLong,
     /// stdout closed.
     Eof,
+    /// The adapter process exited (its status, in words).
+    Exited(String),
 }
 
 /// What waiting for a reply produced.
@@ -173,10 +196,12 @@ pub enum Event {
 pub enum Received {
     /// A JSON line.
     Reply(Value),
-    /// A line that is not JSON.
+    /// A line that is not JSON, not UTF-8, nested too deeply, or too long, described.
     Garbage(String),
-    /// stdout closed: the adapter exited or crashed.
-    Eof,
+    /// stdout closed: the adapter exited or crashed (with its exit status, when known).
+    Eof(Option<String>),
+    /// The adapter exited, but stdout stays open: a process it started holds it.
+    ExitedHoldingStdout(String),
     /// Nothing within the timeout.
     Timeout,
 }
@@ -217,69 +242,67 @@ impl Ring {
 
 /// A running adapter.
 pub struct Adapter {
-    child: Child,
+    process: Process,
     writer: Option<Sender<String>>,
     events: Receiver<Event>,
+    /// How the process ended, once the waiter said so.
+    exited: Option<String>,
     stderr: Arc<Mutex<Ring>>,
     /// Signalled (or disconnected) when the stderr drain has read to the end.
     stderr_done: Receiver<()>,
+    /// Private secrets, removed from stdout lines and the stderr tail as they are read.
+    scrubber: Arc<Scrubber>,
     /// What the handshake said.
     pub implementation: Implementation,
 }
 
 impl Adapter {
-    /// Spawns the command in a new process group and performs the handshake.
+    /// Spawns the command in a new process group and performs the handshake. Everything the
+    /// adapter writes passes through `scrubber` before the checker reads it.
     pub fn start(
         command: &AdapterCommand,
         handshake_timeout: Duration,
+        scrubber: Arc<Scrubber>,
     ) -> Result<Adapter, StartError> {
         let (program, args) = command
             .argv
             .split_first()
             .ok_or_else(|| StartError::Spawn("no adapter command given after --".into()))?;
-        let mut child = Command::new(program)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0)
-            .spawn()
-            .map_err(|e| {
-                StartError::Spawn(if e.kind() == io::ErrorKind::NotFound {
-                    format!(
-                        "adapter command not found: {program:?} (is it installed and on PATH? \
-                         the command is run as given, relative to the current directory)"
-                    )
-                } else {
-                    format!("cannot start the adapter {program:?}: {e}")
-                })
-            })?;
-        let (stdin, stdout, stderr) =
-            match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
-                (Some(i), Some(o), Some(e)) => (i, o, e),
-                _ => {
-                    kill_group(&mut child);
-                    return Err(StartError::Spawn("cannot open the adapter's pipes".into()));
-                }
-            };
+        let (event_tx, events) = mpsc::sync_channel(EVENTS_IN_FLIGHT);
+        let exit_tx = event_tx.clone();
+        let (process, pipes) = Process::spawn(
+            Command::new(program)
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped()),
+            move |status| {
+                let _ = exit_tx.send(Event::Exited(status));
+            },
+        )
+        .map_err(|e| {
+            StartError::Spawn(if e.kind() == io::ErrorKind::NotFound {
+                format!(
+                    "adapter command not found: {program:?} (is it installed and on PATH? \
+                     the command is run as given, relative to the current directory)"
+                )
+            } else {
+                format!("cannot start the adapter {program:?}: {e}")
+            })
+        })?;
         let ring = Arc::new(Mutex::new(Ring::default()));
-        let stderr_done = spawn_drain(stderr, Arc::clone(&ring));
-        let (event_tx, events) = mpsc::sync_channel(256);
-        spawn_reader(stdout, event_tx);
-        let writer = spawn_writer(stdin);
+        let stderr_done = spawn_drain(pipes.stderr, Arc::clone(&ring));
+        spawn_reader(pipes.stdout, event_tx);
+        let writer = spawn_writer(pipes.stdin);
         let mut adapter = Adapter {
-            child,
+            process,
             writer: Some(writer),
             events,
+            exited: None,
             stderr: ring,
             stderr_done,
-            implementation: Implementation {
-                name: String::new(),
-                language: String::new(),
-                version: String::new(),
-                homepage: None,
-                features: Vec::new(),
-            },
+            scrubber,
+            implementation: Implementation::unknown(),
         };
         adapter.send(&json!({"cmd": "start", "protocol": PROTOCOL_VERSION}));
         let fail = |adapter: &mut Adapter, message: String| StartError::Handshake {
@@ -296,23 +319,22 @@ impl Adapter {
             },
             Received::Garbage(line) => Err(fail(
                 &mut adapter,
+                format!("handshake failed: the adapter's first line is not JSON: {line}"),
+            )),
+            Received::Eof(status) => Err(fail(
+                &mut adapter,
                 format!(
-                    "handshake failed: the adapter's first line is not JSON: {}",
-                    clip(&line, 200)
+                    "handshake failed: the adapter exited before answering {{\"cmd\":\"start\"}}{}",
+                    status.map(|s| format!(" ({s})")).unwrap_or_default()
                 ),
             )),
-            Received::Eof => {
-                let status = adapter
-                    .child
-                    .wait()
-                    .ok()
-                    .map(|s| s.to_string())
-                    .unwrap_or_default();
-                Err(fail(
-                    &mut adapter,
-                    format!("handshake failed: the adapter exited before answering {{\"cmd\":\"start\"}} ({status})"),
-                ))
-            }
+            Received::ExitedHoldingStdout(status) => Err(fail(
+                &mut adapter,
+                format!(
+                    "handshake failed: the adapter exited ({status}) before answering \
+                     {{\"cmd\":\"start\"}}, and a process it started holds its stdout"
+                ),
+            )),
             Received::Timeout => Err(fail(
                 &mut adapter,
                 format!(
@@ -335,22 +357,60 @@ impl Adapter {
         }
     }
 
-    /// Waits up to `timeout` for the next line on stdout.
+    /// Waits up to `timeout` for the next line on stdout, and parses it.
     pub fn receive(&mut self, timeout: Duration) -> Received {
-        match self.events.recv_timeout(timeout) {
-            Ok(Event::Reply(value)) => Received::Reply(value),
-            Ok(Event::Garbage(line)) => Received::Garbage(line),
-            Ok(Event::Eof) | Err(RecvTimeoutError::Disconnected) => Received::Eof,
-            Err(RecvTimeoutError::Timeout) => Received::Timeout,
+        let mut deadline = Instant::now() + timeout;
+        if self.exited.is_some() {
+            deadline = deadline.min(Instant::now() + EXIT_GRACE);
+        }
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(Event::Line(line)) => {
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue; // blank lines are ignored
+                    }
+                    return parse_line(&self.scrubber.scrub_bytes(&line));
+                }
+                Ok(Event::TooLong) => {
+                    return Received::Garbage(format!(
+                        "a line longer than {MAX_LINE} bytes (the limit); the rest was not read"
+                    ))
+                }
+                Ok(Event::Eof) | Err(RecvTimeoutError::Disconnected) => {
+                    // The exit status usually follows the end of stdout by a moment.
+                    if self.exited.is_none() {
+                        if let Ok(Event::Exited(status)) =
+                            self.events.recv_timeout(Duration::from_millis(100))
+                        {
+                            self.exited = Some(status);
+                        }
+                    }
+                    return Received::Eof(self.exited.clone());
+                }
+                Ok(Event::Exited(status)) => {
+                    // What it wrote before exiting may still be in the pipe: a short grace.
+                    self.exited = Some(status);
+                    deadline = deadline.min(Instant::now() + EXIT_GRACE);
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    return match &self.exited {
+                        Some(status) => Received::ExitedHoldingStdout(status.clone()),
+                        None => Received::Timeout,
+                    }
+                }
+            }
         }
     }
 
-    /// The last [`STDERR_TAIL`] bytes of stderr.
+    /// The last [`STDERR_TAIL`] bytes of stderr, private secrets scrubbed.
     pub fn stderr_tail(&self) -> String {
-        self.stderr
+        let tail = self
+            .stderr
             .lock()
             .map(|ring| ring.tail())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        self.scrubber.scrub(&tail).into_owned()
     }
 
     /// Kills the adapter's process group, then returns its stderr tail once the drain has read
@@ -362,71 +422,36 @@ impl Adapter {
         self.stderr_tail()
     }
 
-    /// Kills the adapter's whole process group and reaps it.
+    /// Kills the adapter's whole process group (and, as a subreaper, what escaped it).
     pub fn kill(&mut self) {
         self.writer = None;
-        kill_group(&mut self.child);
+        self.process.kill();
     }
 
-    /// Sends `stop`, closes stdin, and waits briefly for the adapter to exit before killing
+    /// Sends `stop`, closes stdin, and waits (up to 2 s) for the adapter to exit, then kills
     /// whatever is left of its process group.
     pub fn stop(mut self) {
         self.send(&json!({"cmd": "stop"}));
         self.writer = None;
         let deadline = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
+        while self.exited.is_none() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(Event::Exited(status)) => self.exited = Some(status),
+                Ok(_) => {}
+                Err(_) => break,
             }
-            thread::sleep(Duration::from_millis(10));
         }
-        kill_group(&mut self.child);
+        self.process.kill();
     }
 }
 
 impl Drop for Adapter {
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            kill_group(&mut self.child);
+        if self.exited.is_none() {
+            self.process.kill();
         }
     }
-}
-
-/// Windows has no process groups to kill through: there `process_group` does nothing, so
-/// [`Adapter::start`] reads the same on every platform.
-#[cfg(not(unix))]
-trait CommandExt {
-    fn process_group(&mut self, pgroup: i32) -> &mut Self;
-}
-
-#[cfg(not(unix))]
-impl CommandExt for Command {
-    fn process_group(&mut self, _pgroup: i32) -> &mut Self {
-        self
-    }
-}
-
-/// `kill -KILL -PGID`, then a direct kill and a reap: the adapter was spawned as the leader of
-/// its own process group, so its children (`go run`, shells) die with it.
-#[cfg(unix)]
-fn kill_group(child: &mut Child) {
-    let pgid = child.id();
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{pgid}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// Windows: a direct kill (`TerminateProcess`) and a reap. Only the adapter process itself
-/// dies; a process it started (`go run`'s program, a shell's command) may outlive it.
-#[cfg(not(unix))]
-fn kill_group(child: &mut Child) {
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 fn spawn_writer(mut stdin: ChildStdin) -> Sender<String> {
@@ -445,32 +470,68 @@ fn spawn_writer(mut stdin: ChildStdin) -> Sender<String> {
     tx
 }
 
+/// How reading one line ended.
+#[derive(Debug, PartialEq, Eq)]
+enum LineRead {
+    Line,
+    TooLong,
+    Eof,
+}
+
+/// Reads up to and excluding the next `\n` into `line`, holding at most `max` bytes: past that
+/// it stops at once, without reading (or buffering) the rest.
+fn read_capped_line(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<LineRead> {
+    line.clear();
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            // A last line without `\n` still counts as a line.
+            return Ok(if line.is_empty() {
+                LineRead::Eof
+            } else {
+                LineRead::Line
+            });
+        }
+        let (chunk, complete) = match available.iter().position(|byte| *byte == b'\n') {
+            Some(end) => (&available[..end], true),
+            None => (available, false),
+        };
+        if line.len() + chunk.len() > max {
+            return Ok(LineRead::TooLong);
+        }
+        line.extend_from_slice(chunk);
+        let used = chunk.len() + usize::from(complete);
+        reader.consume(used);
+        if complete {
+            return Ok(LineRead::Line);
+        }
+    }
+}
+
 fn spawn_reader(stdout: impl Read + Send + 'static, events: SyncSender<Event>) {
     thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
+        let mut reader = BufReader::with_capacity(64 * 1024, stdout);
+        let mut line = Vec::new();
         loop {
-            let mut line = Vec::new();
-            let read = (&mut reader)
-                .take(MAX_LINE as u64 + 1)
-                .read_until(b'\n', &mut line);
-            let event = match read {
-                Ok(0) | Err(_) => {
+            let event = match read_capped_line(&mut reader, &mut line, MAX_LINE) {
+                Ok(LineRead::Line) => Event::Line(std::mem::take(&mut line)),
+                Ok(LineRead::TooLong) => {
+                    let _ = events.send(Event::TooLong);
+                    return;
+                }
+                Ok(LineRead::Eof) | Err(_) => {
                     let _ = events.send(Event::Eof);
                     return;
                 }
-                Ok(_) if line.last() != Some(&b'\n') && line.len() > MAX_LINE => {
-                    // Skip the rest of the oversized line.
-                    let mut sink = Vec::new();
-                    let _ = reader.read_until(b'\n', &mut sink);
-                    Event::Garbage(format!("a line longer than {MAX_LINE} bytes"))
-                }
-                Ok(_) => parse_line(&line),
             };
-            if let Event::Garbage(ref text) = event {
-                if text.trim().is_empty() {
-                    continue; // blank lines are ignored
-                }
-            }
             if events.send(event).is_err() {
                 return;
             }
@@ -478,18 +539,24 @@ fn spawn_reader(stdout: impl Read + Send + 'static, events: SyncSender<Event>) {
     });
 }
 
-fn parse_line(line: &[u8]) -> Event {
-    let text = String::from_utf8_lossy(line);
-    let trimmed = text.trim_end_matches(['\n', '\r']);
-    if trimmed.trim().is_empty() {
-        return Event::Garbage(String::new());
-    }
-    match std::str::from_utf8(line) {
-        Ok(_) => match serde_json::from_str::<Value>(trimmed) {
-            Ok(value) => Event::Reply(value),
-            Err(_) => Event::Garbage(trimmed.to_owned()),
-        },
-        Err(_) => Event::Garbage(format!("{trimmed} (not UTF-8)")),
+/// Parses one line of stdout (without its `\n`).
+pub fn parse_line(line: &[u8]) -> Received {
+    let Ok(text) = std::str::from_utf8(line) else {
+        return Received::Garbage(format!(
+            "a line that is not UTF-8: {}",
+            clip(&String::from_utf8_lossy(line), 200)
+        ));
+    };
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => Received::Reply(value),
+        Err(error) if error.to_string().starts_with("recursion limit exceeded") => {
+            Received::Garbage(format!(
+                "a JSON value nested more than {MAX_DEPTH} levels deep: {}",
+                clip(text, 80)
+            ))
+        }
+        Err(_) => Received::Garbage(format!("a line that is not JSON: {}", clip(text, 200))),
     }
 }
 
@@ -570,8 +637,57 @@ mod tests {
 
     #[test]
     fn parse_lines() {
-        assert!(matches!(parse_line(b"{\"seq\":1}\n"), Event::Reply(_)));
-        assert!(matches!(parse_line(b"nope\n"), Event::Garbage(_)));
-        assert!(matches!(parse_line(b"\xff\xfe\n"), Event::Garbage(_)));
+        assert!(matches!(parse_line(b"{\"seq\":1}"), Received::Reply(_)));
+        assert!(matches!(parse_line(b"{\"seq\":1}\r"), Received::Reply(_)));
+        assert!(matches!(parse_line(b"nope"), Received::Garbage(m) if m.contains("not JSON")));
+        assert!(matches!(parse_line(b"\xff\xfe"), Received::Garbage(m) if m.contains("not UTF-8")));
+        let deep = "[".repeat(100_000);
+        assert!(matches!(
+            parse_line(deep.as_bytes()),
+            Received::Garbage(m) if m.contains("nested more than 128 levels")
+        ));
+    }
+
+    #[test]
+    fn lines_are_capped_without_reading_past_the_cap() {
+        let mut input =
+            io::Cursor::new(b"short\nexactly-10\nway too long for ten\nnever read\n".to_vec());
+        let mut reader = BufReader::with_capacity(4, &mut input);
+        let mut line = Vec::new();
+        assert_eq!(
+            read_capped_line(&mut reader, &mut line, 10).expect("read"),
+            LineRead::Line
+        );
+        assert_eq!(line, b"short");
+        assert_eq!(
+            read_capped_line(&mut reader, &mut line, 10).expect("read"),
+            LineRead::Line
+        );
+        assert_eq!(line, b"exactly-10");
+        assert_eq!(
+            read_capped_line(&mut reader, &mut line, 10).expect("read"),
+            LineRead::TooLong
+        );
+        assert!(line.len() <= 10);
+        // An endless line without a newline: the cap, not the input, bounds the memory.
+        let mut endless = io::repeat(b'x').take(u64::MAX);
+        let mut reader = BufReader::with_capacity(64 * 1024, &mut endless);
+        assert_eq!(
+            read_capped_line(&mut reader, &mut line, MAX_LINE).expect("read"),
+            LineRead::TooLong
+        );
+        assert!(line.capacity() <= 2 * MAX_LINE);
+        // A last line without a newline is a line; then the end.
+        let mut last = io::Cursor::new(b"tail".to_vec());
+        let mut reader = BufReader::new(&mut last);
+        assert_eq!(
+            read_capped_line(&mut reader, &mut line, 10).expect("read"),
+            LineRead::Line
+        );
+        assert_eq!(line, b"tail");
+        assert_eq!(
+            read_capped_line(&mut reader, &mut line, 10).expect("read"),
+            LineRead::Eof
+        );
     }
 }

@@ -16,6 +16,23 @@ use crate::run::{self, RunOptions};
 use crate::secret::{self, Secret, SecretSource};
 use crate::suite::Suite;
 
+/// `eprintln!` without its panic when stderr cannot be written (`2>/dev/full`): the exit
+/// status still tells the story.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` without the panic, for the progress line.
+macro_rules! say_partial {
+    ($($arg:tt)*) => {{
+        let mut stderr = std::io::stderr();
+        let _ = write!(stderr, $($arg)*);
+        let _ = stderr.flush();
+    }};
+}
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  conformant (run): every selected mandatory case was answered and passed; the observed
@@ -26,7 +43,9 @@ Exit codes:
      failure passes (xpass); explain: the observed hash is wrong
   2  usage error or unusable input: bad arguments or vectors, a selection (--only, --skip)
      that matches no case, an unknown id in --known-failures, an output file that cannot be
-     written, adapter command not found, handshake failed, refused or timed out";
+     written, adapter command not found, handshake failed, refused or timed out
+  128+N  run: interrupted by signal N (129 SIGHUP, 130 SIGINT, 143 SIGTERM); the adapter and
+     everything it started are killed and the partial report is written";
 
 const VERDICT: &str = "\
 A run is CONFORMANT only with evidence: every selected mandatory case (result valid or
@@ -249,7 +268,7 @@ pub fn main() -> i32 {
         Err(error) => {
             let _ = error.print();
             if let Some(tip) = tip_for(&error) {
-                eprintln!("\n{tip}");
+                say!("\n{tip}");
             }
             return if error.use_stderr() { 2 } else { 0 };
         }
@@ -264,7 +283,7 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(message) => {
             // The message can quote the adapter's output: no terminal escapes get through.
-            eprintln!(
+            say!(
                 "userhash-check: error: {}",
                 crate::report::human::sanitize(&message)
             );
@@ -300,10 +319,16 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), String> {
         }
         None => {
             let mut stdout = std::io::stdout().lock();
-            // A closed stdout (`| head`) is not an error worth reporting.
-            let _ = stdout.write_all(text.as_bytes());
-            let _ = stdout.flush();
-            Ok(())
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                // A reader that went away (`| head`) wanted no more.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                // A full disk or a closed descriptor loses the report: that must not pass.
+                Err(e) => Err(format!("cannot write the report to stdout: {e}")),
+                Ok(()) => Ok(()),
+            }
         }
     }
 }
@@ -366,6 +391,11 @@ fn cmd_run(args: RunArgs) -> Result<i32, String> {
         check_writable(path, flag)?;
     }
     let suite = load_suite(args.select.vectors.as_deref())?;
+    // Nothing an adapter starts may outlive the checker: a signal kills it all, and on Linux
+    // descendants that leave the adapter's process group are re-parented to us and killed too.
+    crate::process::become_subreaper();
+    crate::process::handle_signals()
+        .map_err(|e| format!("cannot watch for SIGINT/SIGTERM/SIGHUP: {e}"))?;
     let known_failures = match &args.known_failures {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -396,12 +426,12 @@ fn cmd_run(args: RunArgs) -> Result<i32, String> {
             last = Instant::now();
             shown = true;
             let id = crate::adapter::clip(&crate::report::human::sanitize_line(id), 60);
-            eprint!("\r\x1b[K[{done}/{total}] {id}");
+            say_partial!("\r\x1b[K[{done}/{total}] {id}");
         }
     };
     let result = run::run(&suite, &command, &options, &mut progress);
     if shown {
-        eprint!("\r\x1b[K");
+        say_partial!("\r\x1b[K");
     }
     let report = result.map_err(|e| e.to_string())?;
     let style = Style {
@@ -543,7 +573,7 @@ fn cmd_hash(args: HashArgs) -> Result<i32, String> {
     match explanation.user_hash {
         Some(hash) => write_output(None, &format!("{hash}\n"))?,
         None => {
-            eprintln!("userhash-check: no user_id and no email: an unidentified user gets no hash")
+            say!("userhash-check: no user_id and no email: an unidentified user gets no hash")
         }
     }
     Ok(0)

@@ -5,7 +5,8 @@
 //! benchmarks and `cargo xtask` can use them:
 //!
 //! - [`suite`]: the embedded vectors (or `--vectors DIR`), validated;
-//! - [`adapter`]: the adapter process, its pipes, threads, timeouts and process group;
+//! - [`adapter`]: the adapter's pipes, threads and timeouts, and the handshake;
+//! - [`process`]: the adapter's process group, its exit, kills, signals to the checker;
 //! - [`session`]: an adapter session (pipelining, `seq`, timeouts, faults, restarts), whatever
 //!   is sent;
 //! - [`classify`]: case → request, reply → outcome, diagnosis and hint;
@@ -13,6 +14,7 @@
 //! - [`verdict`]: whether a run is evidence of conformance, and its coverage line;
 //! - [`diagnosis`]: the passes that diagnose across the cases of a run;
 //! - [`report`]: human, JSON, JUnit, markdown and GitHub renderings;
+//! - [`scrub`]: private secrets removed from everything a port writes;
 //! - [`secret`], [`explain`]: the `explain` and `hash` commands;
 //! - [`ports`]: the manifest of bundled reference ports.
 #![warn(missing_docs)]
@@ -26,8 +28,10 @@ pub mod explain;
 pub mod known_failures;
 pub mod outcome;
 pub mod ports;
+pub mod process;
 pub mod report;
 pub mod run;
+pub mod scrub;
 pub mod secret;
 pub mod session;
 pub mod suite;

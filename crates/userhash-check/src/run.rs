@@ -2,6 +2,7 @@
 //! [`Session`], classifying each reply, and the report with its verdict.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use globset::{Glob, GlobMatcher};
@@ -13,6 +14,7 @@ use crate::adapter::{AdapterCommand, Implementation, StartError};
 use crate::classify::{self, Classified, Reply};
 use crate::known_failures::KnownFailures;
 use crate::outcome::{CaseKind, Outcome};
+use crate::scrub::Scrubber;
 use crate::session::{Event, Session, SessionOptions, MAX_RESTARTS, WINDOW};
 use crate::suite::{Case, Suite};
 use crate::verdict::{self, Coverage, Policy, Verdict};
@@ -157,21 +159,28 @@ pub struct RunReport {
     /// Why the run stopped before the end, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// The signal that interrupted the run (`SIGINT`, `SIGTERM`, `SIGHUP`), if one did: the
+    /// report is partial.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<String>,
     /// Mistake name → number of failing (or warned) cases it explains.
     pub mistakes: BTreeMap<Mistake, usize>,
     /// Wall time.
     pub duration_ms: u64,
+    /// The number of the signal that interrupted the run.
+    #[serde(skip)]
+    pub interrupted_by: Option<i32>,
     /// Every selected case, in suite order (cases left out by `--only`/`--skip` are not here).
     pub cases: Vec<CaseResult>,
 }
 
 impl RunReport {
-    /// 0 when conformant, else 1.
+    /// 0 when conformant, 1 when not, 128 + the signal when one interrupted the run.
     pub fn exit_code(&self) -> i32 {
-        if self.conformant {
-            0
-        } else {
-            1
+        match (self.interrupted_by, self.conformant) {
+            (Some(signal), _) => 128 + signal,
+            (None, true) => 0,
+            (None, false) => 1,
         }
     }
 
@@ -398,18 +407,6 @@ pub fn run(
         .into_iter()
         .filter(|case| selected_ids.contains(&case.id()))
         .collect();
-    let mut session = Session::start(
-        command,
-        SessionOptions {
-            timeout: options.timeout,
-            handshake_timeout: options.handshake_timeout,
-            max_restarts: options.max_restarts,
-            window: WINDOW,
-        },
-    )
-    .map_err(RunError::Start)?;
-    let implementation = session.implementation().clone();
-    let verify = implementation.has_feature("verify");
     let mut runner = Runner {
         options,
         results: cases
@@ -419,6 +416,39 @@ pub fn run(
         failures: 0,
         stopped: None,
     };
+    let session = Session::start(
+        command,
+        SessionOptions {
+            timeout: options.timeout,
+            handshake_timeout: options.handshake_timeout,
+            max_restarts: options.max_restarts,
+            window: WINDOW,
+            scrubber: Arc::new(Scrubber::new(suite.private_secrets())),
+        },
+    );
+    let mut session = match (session, crate::process::interrupted()) {
+        (Ok(session), _) => session,
+        // A signal during the handshake: a report of nothing run, marked interrupted.
+        (Err(_), Some(signal)) => {
+            runner.stopped = Some(format!(
+                "interrupted by {} before the adapter answered the handshake",
+                crate::process::signal_name(signal)
+            ));
+            for index in 0..cases.len() {
+                runner.not_run(index);
+            }
+            let report = Finished {
+                implementation: Implementation::unknown(),
+                restarts: 0,
+                interrupted_by: Some(signal),
+                verify_announced: true,
+            };
+            return Ok(report.into_report(suite, command, options, ids.len(), runner, started));
+        }
+        (Err(error), None) => return Err(RunError::Start(error)),
+    };
+    let implementation = session.implementation().clone();
+    let verify = implementation.has_feature("verify");
     for (index, case) in cases.iter().enumerate() {
         if case.kind() == CaseKind::Verify && !verify {
             let result = &mut runner.results[index];
@@ -441,10 +471,18 @@ pub fn run(
     }
 
     let mut done = 0;
+    let mut interrupted_by = None;
     while runner.stopped.is_none() {
         let Some(event) = session.next_event() else {
             break;
         };
+        interrupted_by = crate::process::interrupted();
+        if let Some(signal) = interrupted_by {
+            runner.stopped = Some(format!(
+                "interrupted by {}",
+                crate::process::signal_name(signal)
+            ));
+        }
         match event {
             Event::Reply { tag, reply } => {
                 let parsed = Reply::parse(&reply, cases[tag].kind());
@@ -453,6 +491,8 @@ pub fn run(
                 done += 1;
                 progress(done, total, cases[tag].id());
             }
+            // The checker killed the adapter itself: no fault of the port's.
+            Event::Fault { tag, .. } if interrupted_by.is_some() => runner.not_run(tag),
             Event::Fault { tag, fault } => {
                 let classified = Classified::fault(fault.kind, fault.message);
                 runner.finish(tag, classified, fault.actual, Some(fault.stderr));
@@ -472,50 +512,79 @@ pub fn run(
         runner.not_run(index);
     }
     crate::diagnosis::across_the_run(&cases, &mut runner.results);
+    let finished = Finished {
+        implementation,
+        restarts,
+        interrupted_by,
+        verify_announced: verify,
+    };
+    Ok(finished.into_report(suite, command, options, ids.len(), runner, started))
+}
 
-    let results = runner.results;
-    let coverage = Coverage::of(&results, ids.len(), verify);
-    let verdict = verdict::decide(
-        &results,
-        coverage,
-        runner.stopped.as_deref(),
-        options.policy(),
-    );
-    let mut summary: BTreeMap<Outcome, usize> = Outcome::ALL.iter().map(|o| (*o, 0)).collect();
-    for result in &results {
-        *summary.entry(result.outcome).or_default() += 1;
-    }
-    let mut mistakes: BTreeMap<Mistake, usize> = BTreeMap::new();
-    for result in &results {
-        if matches!(
-            result.outcome,
-            Outcome::Fail | Outcome::Error | Outcome::Warn | Outcome::Xfail
-        ) {
-            for mistake in &result.diagnosis {
-                *mistakes.entry(*mistake).or_default() += 1;
+/// What a run learnt besides the results of its cases.
+struct Finished {
+    implementation: Implementation,
+    restarts: usize,
+    interrupted_by: Option<i32>,
+    verify_announced: bool,
+}
+
+impl Finished {
+    fn into_report(
+        self,
+        suite: &Suite,
+        command: &AdapterCommand,
+        options: &RunOptions,
+        total: usize,
+        runner: Runner<'_>,
+        started: Instant,
+    ) -> RunReport {
+        let results = runner.results;
+        let coverage = Coverage::of(&results, total, self.verify_announced);
+        let verdict = verdict::decide(
+            &results,
+            coverage,
+            runner.stopped.as_deref(),
+            options.policy(),
+        );
+        let mut summary: BTreeMap<Outcome, usize> = Outcome::ALL.iter().map(|o| (*o, 0)).collect();
+        for result in &results {
+            *summary.entry(result.outcome).or_default() += 1;
+        }
+        let mut mistakes: BTreeMap<Mistake, usize> = BTreeMap::new();
+        for result in &results {
+            if matches!(
+                result.outcome,
+                Outcome::Fail | Outcome::Error | Outcome::Warn | Outcome::Xfail
+            ) {
+                for mistake in &result.diagnosis {
+                    *mistakes.entry(*mistake).or_default() += 1;
+                }
             }
         }
+        RunReport {
+            implementation: self.implementation,
+            command: command.display(),
+            suite: SuiteInfo {
+                name: suite.name.clone(),
+                version: suite.version.clone(),
+                source: suite.source.clone(),
+            },
+            conformant: verdict.conformant,
+            verdict,
+            coverage,
+            summary,
+            strict: options.strict,
+            allow_skip: options.allow_skip,
+            restarts: self.restarts,
+            stopped: runner.stopped,
+            interrupted: self.interrupted_by.map(crate::process::signal_name),
+            mistakes,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            interrupted_by: self.interrupted_by,
+            cases: results,
+        }
     }
-    Ok(RunReport {
-        implementation,
-        command: command.display(),
-        suite: SuiteInfo {
-            name: suite.name.clone(),
-            version: suite.version.clone(),
-            source: suite.source.clone(),
-        },
-        conformant: verdict.conformant,
-        verdict,
-        coverage,
-        summary,
-        strict: options.strict,
-        allow_skip: options.allow_skip,
-        restarts,
-        stopped: runner.stopped,
-        mistakes,
-        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        cases: results,
-    })
 }
 
 #[cfg(test)]
@@ -571,8 +640,10 @@ pub(crate) mod tests {
             allow_skip: false,
             restarts: 0,
             stopped: None,
+            interrupted: None,
             mistakes: BTreeMap::new(),
             duration_ms: 0,
+            interrupted_by: None,
             cases,
         }
     }

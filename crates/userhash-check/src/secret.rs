@@ -5,6 +5,11 @@ use std::fmt;
 use std::io::Read;
 use std::path::PathBuf;
 
+/// The longest secret read from a file or stdin. Identity-verification secrets are tens of
+/// bytes; anything this long is the wrong file (or `/dev/zero`), and reading it whole could
+/// exhaust memory.
+pub const MAX_SECRET_BYTES: u64 = 64 * 1024;
+
 /// Where a secret comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecretSource {
@@ -67,12 +72,23 @@ pub fn read(source: &SecretSource, strip_newline: bool) -> Result<Secret, String
         },
         SecretSource::File(path) => {
             let mut bytes = Vec::new();
+            // One byte past the limit tells "too long" from "exactly at the limit".
             let read = if path.as_os_str() == "-" {
-                std::io::stdin().read_to_end(&mut bytes)
+                std::io::stdin()
+                    .take(MAX_SECRET_BYTES + 1)
+                    .read_to_end(&mut bytes)
             } else {
-                std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut bytes))
+                std::fs::File::open(path)
+                    .and_then(|file| file.take(MAX_SECRET_BYTES + 1).read_to_end(&mut bytes))
             };
             read.map_err(|e| format!("cannot read the secret from {origin}: {e}"))?;
+            if bytes.len() as u64 > MAX_SECRET_BYTES {
+                return Err(format!(
+                    "{origin} holds more than {} KiB, which is not an identity-verification secret; \
+                     pass the file that holds only the secret",
+                    MAX_SECRET_BYTES / 1024
+                ));
+            }
             String::from_utf8(bytes).map_err(|_| {
                 format!("{origin} is not valid UTF-8; the secret is used as UTF-8 text")
             })?

@@ -11,11 +11,13 @@
 //! JWT commands can drive it with their own requests.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
 use crate::adapter::{clip, Adapter, AdapterCommand, Implementation, Received, StartError};
+use crate::scrub::Scrubber;
 
 /// Requests in flight at most, by default.
 pub const WINDOW: usize = 64;
@@ -23,7 +25,7 @@ pub const WINDOW: usize = 64;
 pub const MAX_RESTARTS: usize = 3;
 
 /// How a session talks to its adapter.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct SessionOptions {
     /// Per-reply timeout.
     pub timeout: Duration,
@@ -33,6 +35,8 @@ pub struct SessionOptions {
     pub max_restarts: usize,
     /// Requests in flight at most.
     pub window: usize,
+    /// Private secrets to remove from everything the adapter writes.
+    pub scrubber: Arc<Scrubber>,
 }
 
 impl Default for SessionOptions {
@@ -42,6 +46,7 @@ impl Default for SessionOptions {
             handshake_timeout: Duration::from_secs(10),
             max_restarts: MAX_RESTARTS,
             window: WINDOW,
+            scrubber: Arc::default(),
         }
     }
 }
@@ -96,6 +101,23 @@ pub enum Event<T> {
     },
 }
 
+/// What is wrong with a reply's `seq`, in words: missing, another number, or not an unsigned
+/// integer at all.
+fn describe_seq(seq: Option<&Value>) -> String {
+    match seq {
+        None => "the reply has no seq".to_owned(),
+        Some(value) if value.as_u64().is_some() => format!("the reply's seq is {value}"),
+        Some(Value::Number(number)) => format!(
+            "the reply's seq is {}, not an unsigned 64-bit integer",
+            clip(&number.to_string(), 40)
+        ),
+        Some(other) => format!(
+            "the reply's seq is {}, not a number",
+            clip(&other.to_string(), 40)
+        ),
+    }
+}
+
 /// The line a session sends for `request` as its `seq`-th request.
 pub fn numbered(mut request: Map<String, Value>, seq: u64) -> Value {
     request.insert("seq".into(), Value::from(seq));
@@ -119,7 +141,11 @@ pub struct Session<T> {
 impl<T> Session<T> {
     /// Starts the adapter and performs the handshake.
     pub fn start(command: &AdapterCommand, options: SessionOptions) -> Result<Self, StartError> {
-        let adapter = Adapter::start(command, options.handshake_timeout)?;
+        let adapter = Adapter::start(
+            command,
+            options.handshake_timeout,
+            Arc::clone(&options.scrubber),
+        )?;
         Ok(Session {
             command: command.clone(),
             options,
@@ -176,33 +202,41 @@ impl<T> Session<T> {
         }
         let expected = self.in_flight.front().map(|(seq, _, _)| *seq)?;
         let (kind, message, actual) = match adapter.receive(self.options.timeout) {
-            Received::Reply(reply) => match reply.get("seq").and_then(Value::as_u64) {
-                Some(seq) if seq == expected => {
+            Received::Reply(reply) => match reply.get("seq") {
+                Some(seq) if seq.as_u64() == Some(expected) => {
                     let (_, tag, _) = self.in_flight.pop_front()?;
                     return Some(Event::Reply { tag, reply });
                 }
-                got => (
+                seq => (
                     FaultKind::Protocol,
                     format!(
-                        "protocol error: the reply's seq is {}, expected {expected} (replies must come in \
-                         request order and echo the request's seq): {}",
-                        got.map_or_else(|| "missing".to_owned(), |s| s.to_string()),
+                        "protocol error: {}, expected {expected} (replies must come in request order \
+                         and echo the request's seq): {}",
+                        describe_seq(seq),
                         clip(&reply.to_string(), 200)
                     ),
                     reply,
                 ),
             },
-            Received::Garbage(line) => (
+            Received::Garbage(what) => (
                 FaultKind::Protocol,
-                format!(
-                    "protocol error: the adapter wrote a line that is not JSON: {}",
-                    clip(&line, 200)
-                ),
+                format!("protocol error: the adapter wrote {what}"),
                 Value::Null,
             ),
-            Received::Eof => (
+            Received::Eof(status) => (
                 FaultKind::Crash,
-                "the adapter exited (or closed stdout) before replying".to_owned(),
+                match status {
+                    Some(status) => format!("the adapter exited ({status}) before replying"),
+                    None => "the adapter closed stdout before replying".to_owned(),
+                },
+                Value::Null,
+            ),
+            Received::ExitedHoldingStdout(status) => (
+                FaultKind::Crash,
+                format!(
+                    "the adapter exited ({status}) before replying, and a process it started \
+                     still holds its stdout"
+                ),
                 Value::Null,
             ),
             Received::Timeout => (
@@ -236,7 +270,11 @@ impl<T> Session<T> {
         let mut last_error = None;
         while self.restarts < self.options.max_restarts {
             self.restarts += 1;
-            match Adapter::start(&self.command, self.options.handshake_timeout) {
+            match Adapter::start(
+                &self.command,
+                self.options.handshake_timeout,
+                Arc::clone(&self.options.scrubber),
+            ) {
                 Ok(adapter) => {
                     self.adapter = Some(adapter);
                     return None;

@@ -195,6 +195,20 @@ impl Suite {
         self.embedded || self.public_secrets.contains(secret)
     }
 
+    /// The secrets of this suite that are not public test secrets (from `--vectors`): they
+    /// must never appear in a report.
+    pub fn private_secrets(&self) -> Vec<&str> {
+        let mut secrets: Vec<&str> = self
+            .cases()
+            .iter()
+            .map(|case| case.secret())
+            .filter(|secret| !self.is_public_secret(secret))
+            .collect();
+        secrets.sort_unstable();
+        secrets.dedup();
+        secrets
+    }
+
     fn secrets(&self) -> HashSet<String> {
         self.cases()
             .iter()

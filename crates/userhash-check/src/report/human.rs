@@ -39,6 +39,12 @@ pub fn sanitize_line(text: &str) -> String {
     super::visible_controls(text, &[])
 }
 
+/// Port text for a case block: sanitized, and every line after the first indented like the
+/// block, so nothing the port writes can start a line of its own (a forged verdict, say).
+fn block_text(text: &str) -> String {
+    sanitize(text).replace('\n', "\n          ")
+}
+
 fn case_block(case: &CaseResult, style: Style<'_>) -> String {
     let label = case.outcome.as_str().to_uppercase();
     let mut out = format!(
@@ -53,10 +59,13 @@ fn case_block(case: &CaseResult, style: Style<'_>) -> String {
         }
     );
     if !case.description.is_empty() {
-        out.push_str(&format!("        tests:    {}\n", case.description));
+        out.push_str(&format!(
+            "        tests:    {}\n",
+            block_text(&case.description)
+        ));
     }
     if !case.message.is_empty() {
-        out.push_str(&format!("        {}\n", sanitize(&case.message)));
+        out.push_str(&format!("        {}\n", block_text(&case.message)));
     }
     out.push_str(&format!(
         "        input:    {}\n",

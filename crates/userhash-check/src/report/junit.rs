@@ -4,7 +4,8 @@ use crate::outcome::{CaseKind, Outcome};
 use crate::run::RunReport;
 
 /// Escapes text for XML 1.0 content and attributes. Characters XML 1.0 cannot carry at all
-/// (control characters other than tab, LF, CR; U+FFFE, U+FFFF) become a visible `\u{…}`.
+/// (control characters other than tab, LF, CR; U+FFFE, U+FFFF), and the other unsafe ones (C1
+/// controls, bidi overrides: see [`super::is_unsafe`]), become a visible `\u{…}`.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -15,7 +16,7 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{fffe}' || c == '\u{ffff}' => {
+            c if super::is_unsafe(c) || c == '\u{fffe}' || c == '\u{ffff}' => {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32));
             }
             c => out.push(c),

@@ -8,18 +8,36 @@ pub mod markdown;
 
 use crate::run::RunReport;
 
-/// Makes control characters visible as `\u{..}`, except those in `keep`: text from the port
-/// must not drive the terminal or break the output format.
+/// Whether `c` must never reach a terminal or a report raw: control characters (C0, DEL, C1
+/// such as U+009B, a one-byte CSI), the bidirectional overrides and isolates that reorder what
+/// a reader sees (U+202E "Trojan Source"), and the line and paragraph separators that some
+/// viewers break lines at.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// Makes unsafe characters ([`is_unsafe`]) visible as `\u{..}`, except those in `keep`: text
+/// from the port must not drive the terminal or break the output format.
 pub fn visible_controls(text: &str, keep: &[char]) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && !keep.contains(&c) {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) && !keep.contains(&c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `--format`.
