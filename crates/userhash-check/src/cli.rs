@@ -398,8 +398,8 @@ fn cmd_run(args: RunArgs) -> Result<i32, String> {
         .map_err(|e| format!("cannot watch for SIGINT/SIGTERM/SIGHUP: {e}"))?;
     let known_failures = match &args.known_failures {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = crate::files::read_text(path, crate::files::MAX_KNOWN_FAILURES_FILE)
+                .map_err(|e| format!("--known-failures {}: {e}", path.display()))?;
             KnownFailures::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
         }
         None => KnownFailures::default(),

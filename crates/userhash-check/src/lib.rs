@@ -25,6 +25,7 @@ pub mod classify;
 pub mod cli;
 pub mod diagnosis;
 pub mod explain;
+pub mod files;
 pub mod known_failures;
 pub mod outcome;
 pub mod ports;
