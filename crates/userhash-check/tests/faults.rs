@@ -482,12 +482,18 @@ fn unwritable_outputs_are_errors_not_panics() {
 }
 
 #[test]
-fn oversized_secret_files_are_refused_without_reading_them() {
-    let output = python_peak(&[BIN, "hash", "--secret-file", "/dev/zero", "--user-id", "1"]);
-    assert_eq!(output["exit"], 2);
-    assert!(output["max_rss_kib"]
-        .as_u64()
-        .is_some_and(|kib| kib < MAX_RSS_KIB));
+fn oversized_input_files_are_refused_without_reading_them() {
+    let secret = python_peak(&[BIN, "hash", "--secret-file", "/dev/zero", "--user-id", "1"]);
+    let known = python_peak(&[BIN, "run", "--known-failures", "/dev/zero", "--", "true"]);
+    for output in [secret, known] {
+        assert_eq!(output["exit"], 2, "{output}");
+        assert!(
+            output["max_rss_kib"]
+                .as_u64()
+                .is_some_and(|kib| kib < MAX_RSS_KIB),
+            "{output}"
+        );
+    }
 }
 
 fn python_peak(args: &[&str]) -> Value {
