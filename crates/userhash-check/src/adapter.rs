@@ -478,7 +478,10 @@ fn spawn_reader(stdout: impl Read + Send + 'static, events: SyncSender<Event>) {
     });
 }
 
-fn parse_line(line: &[u8]) -> Event {
+/// Reads one stdout line (with or without its `\n`) as the reader thread does: JSON that is
+/// valid UTF-8 is a reply, anything else garbage (a blank line is `Garbage("")`, which the
+/// reader drops). Public for the `reply` fuzz target.
+pub fn parse_line(line: &[u8]) -> Event {
     let text = String::from_utf8_lossy(line);
     let trimmed = text.trim_end_matches(['\n', '\r']);
     if trimmed.trim().is_empty() {

@@ -14,7 +14,8 @@
 //! - [`diagnosis`]: the passes that diagnose across the cases of a run;
 //! - [`report`]: human, JSON, JUnit, markdown and GitHub renderings;
 //! - [`secret`], [`explain`]: the `explain` and `hash` commands;
-//! - [`ports`]: the manifest of bundled reference ports.
+//! - [`ports`]: the manifest of bundled reference ports;
+//! - [`fuzz`]: the fuzz targets' checks (driven by `cargo xtask fuzz`, replayed by tests).
 #![warn(missing_docs)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
@@ -23,6 +24,7 @@ pub mod classify;
 pub mod cli;
 pub mod diagnosis;
 pub mod explain;
+pub mod fuzz;
 pub mod known_failures;
 pub mod outcome;
 pub mod ports;
