@@ -192,6 +192,13 @@ fn embedded() -> Result<&'static Suite, String> {
         .map_err(|e| format!("the embedded vectors do not load: {e}"))
 }
 
+/// The embedded suite's case ids, collected once.
+fn embedded_ids() -> Result<&'static BTreeSet<&'static str>, String> {
+    static IDS: OnceLock<BTreeSet<&'static str>> = OnceLock::new();
+    let suite = embedded()?;
+    Ok(IDS.get_or_init(|| suite.cases().iter().map(|case| case.id()).collect()))
+}
+
 // ---- reply ------------------------------------------------------------------------------
 
 /// `reply`: the bytes as adapter stdout, line by line as the reader splits it. Each line goes
@@ -629,8 +636,7 @@ pub fn known_failures(data: &[u8]) -> Result<(), String> {
     }
     list.check_known(ids.iter().copied())
         .map_err(|e| format!("the list's own ids are unknown to it: {e}"))?;
-    let suite = embedded()?;
-    let suite_ids: BTreeSet<&str> = suite.cases().iter().map(|case| case.id()).collect();
+    let suite_ids = embedded_ids()?;
     let unknown: Vec<&str> = ids
         .iter()
         .copied()
