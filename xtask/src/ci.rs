@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::runtime;
 use crate::testsum::TestTotals;
 use crate::util;
-use crate::{actionlint, ports, proptest, vectors};
+use crate::{actionlint, fuzz, ports, proptest, vectors};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -91,6 +91,11 @@ pub const STEPS: &[(&str, &str, StepFn)] = &[
         "proptest",
         "property tests (tests/properties.rs) with PROPTEST_CASES=N",
         proptest_step,
+    ),
+    (
+        "fuzz",
+        "every fuzz target, 20 s in all, in this process (cargo xtask fuzz --time 20 --in-process)",
+        |_| fuzz::step(),
     ),
     (
         "vectors-drift",

@@ -33,7 +33,10 @@ const JOBS: &[(&str, &str)] = &[
         "the property tests with more cases; --cases N (default 4096)",
     ),
     ("bench", "the benchmarks; --save NAME, --compare NAME"),
-    ("fuzz", "fuzz targets (none yet: exits 2); --seconds N"),
+    (
+        "fuzz",
+        "fuzz the checker's parsers (optimised); --time S, --target NAME, --seed N, --runs N",
+    ),
     ("help", "this list"),
 ];
 

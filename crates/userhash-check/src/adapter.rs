@@ -472,15 +472,18 @@ fn spawn_writer(mut stdin: ChildStdin) -> Sender<String> {
 
 /// How reading one line ended.
 #[derive(Debug, PartialEq, Eq)]
-enum LineRead {
+pub enum LineRead {
+    /// A line (possibly the last, without `\n`).
     Line,
+    /// A line longer than the cap; nothing past the cap was read.
     TooLong,
+    /// The end of the stream.
     Eof,
 }
 
 /// Reads up to and excluding the next `\n` into `line`, holding at most `max` bytes: past that
 /// it stops at once, without reading (or buffering) the rest.
-fn read_capped_line(
+pub fn read_capped_line(
     reader: &mut impl BufRead,
     line: &mut Vec<u8>,
     max: usize,
@@ -539,7 +542,8 @@ fn spawn_reader(stdout: impl Read + Send + 'static, events: SyncSender<Event>) {
     });
 }
 
-/// Parses one line of stdout (without its `\n`).
+/// Parses one line of stdout (without its `\n`), as the receiver does. Public for the `reply`
+/// fuzz target.
 pub fn parse_line(line: &[u8]) -> Received {
     let Ok(text) = std::str::from_utf8(line) else {
         return Received::Garbage(format!(

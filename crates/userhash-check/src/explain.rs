@@ -110,15 +110,25 @@ pub fn explain(question: &Question, observed: Option<&str>) -> Result<Explanatio
     if correct {
         return Ok(explanation);
     }
-    let secret = question.secret.expose();
-    if !secret.is_empty() && observed.contains(secret) {
-        // Never echo it: the observed value is itself the secret (or carries it).
-        explanation.observed = Some("<redacted: it contains the secret>".to_owned());
-        explanation.notes.push(
-            "WARNING: the observed value contains the secret itself. The secret must never reach \
+    // Never echo a secret: the observed value may be the secret itself (or carry it), or
+    // another platform's (--other-secret-env), which is just as secret.
+    let carried =
+        |secret: &Secret| !secret.expose().is_empty() && observed.contains(secret.expose());
+    let leaked = if carried(&question.secret) {
+        Some("the secret".to_owned())
+    } else {
+        question
+            .others
+            .iter()
+            .find(|(_, secret)| carried(secret))
+            .map(|(var, _)| format!("the secret in ${var}"))
+    };
+    if let Some(which) = leaked {
+        explanation.observed = Some(format!("<redacted: it contains {which}>"));
+        explanation.notes.push(format!(
+            "WARNING: the observed value contains {which} itself. The secret must never reach \
              a browser, an app or a log: rotate it, and send the HMAC of the identifier instead"
-                .to_owned(),
-        );
+        ));
     } else if let Some(note) = shape_note(observed) {
         explanation.notes.push(note);
     }

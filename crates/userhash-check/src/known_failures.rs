@@ -70,6 +70,11 @@ impl KnownFailures {
         self.ids.contains(id)
     }
 
+    /// The listed ids, sorted.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(String::as_str)
+    }
+
     /// How many ids are listed.
     pub fn len(&self) -> usize {
         self.ids.len()

@@ -16,7 +16,8 @@
 //! - [`report`]: human, JSON, JUnit, markdown and GitHub renderings;
 //! - [`scrub`]: private secrets removed from everything a port writes;
 //! - [`secret`], [`explain`]: the `explain` and `hash` commands;
-//! - [`ports`]: the manifest of bundled reference ports.
+//! - [`ports`]: the manifest of bundled reference ports;
+//! - [`fuzz`]: the fuzz targets' checks (driven by `cargo xtask fuzz`, replayed by tests).
 #![warn(missing_docs)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
@@ -26,6 +27,7 @@ pub mod cli;
 pub mod diagnosis;
 pub mod explain;
 pub mod files;
+pub mod fuzz;
 pub mod known_failures;
 pub mod outcome;
 pub mod ports;

@@ -1249,6 +1249,33 @@ fn explain_notes_values_that_are_not_hashes_and_never_echoes_the_secret() {
         );
         assert_no_secret(&output, SECRET);
     }
+    // Another platform's secret is just as secret (found by the explain fuzz target).
+    let ios = "ios-platform-secret";
+    for format in ["human", "json"] {
+        let output = checker(
+            &[
+                "explain",
+                "--secret-env",
+                "UH_SECRET",
+                "--other-secret-env",
+                "UH_IOS_SECRET",
+                "--user-id",
+                "87",
+                "--hash",
+                &format!("hash={ios}"),
+                "--format",
+                format,
+            ],
+            &[("UH_SECRET", SECRET), ("UH_IOS_SECRET", ios)],
+        );
+        assert_eq!(code(&output), 1);
+        assert!(
+            text(&output.stdout).contains("contains the secret in $UH_IOS_SECRET itself"),
+            "{}",
+            text(&output.stdout)
+        );
+        assert_no_secret(&output, ios);
+    }
 }
 
 #[test]
