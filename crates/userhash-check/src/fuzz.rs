@@ -713,6 +713,18 @@ pub fn secret(data: &[u8]) -> Result<(), String> {
         write(&scratch.secret, bytes)?;
         let source = SecretSource::File(scratch.secret.clone());
         let read = secret::read(&source, strip);
+        if bytes.len() as u64 > secret::MAX_SECRET_BYTES {
+            // Refused for its size alone, before its contents are looked at.
+            return match read {
+                Err(message) if scratch.secret_messages[3].as_ref().err() == Some(&message) => {
+                    Ok(())
+                }
+                other => Err(format!(
+                    "a {}-byte file gave {other:?}, not the fixed refusal for its size",
+                    bytes.len()
+                )),
+            };
+        }
         match utf8 {
             Some(text) => check_secret(text, strip, read, &scratch.secret_messages),
             None => match read {
@@ -976,9 +988,10 @@ struct Scratch {
     root: PathBuf,
     vectors: PathBuf,
     secret: PathBuf,
-    /// What `secret::read` answers for this path on `x\n`, on an empty file and on a file
-    /// that is not UTF-8 (without --strip-newline): the only refusals there are.
-    secret_messages: [Result<Secret, String>; 3],
+    /// What `secret::read` answers for this path on `x\n`, on an empty file, on a file that
+    /// is not UTF-8 (without --strip-newline) and on a file over the size cap: the only
+    /// refusals there are.
+    secret_messages: [Result<Secret, String>; 4],
 }
 
 impl Scratch {
@@ -997,7 +1010,13 @@ impl Scratch {
             write(&secret, bytes)?;
             Ok(secret::read(&source, false))
         };
-        let secret_messages = [refusal(b"x\n")?, refusal(b"")?, refusal(b"\xff")?];
+        let oversized = vec![b'x'; usize::try_from(secret::MAX_SECRET_BYTES + 1).unwrap_or(0)];
+        let secret_messages = [
+            refusal(b"x\n")?,
+            refusal(b"")?,
+            refusal(b"\xff")?,
+            refusal(&oversized)?,
+        ];
         Ok(Scratch {
             root,
             vectors,
