@@ -23,5 +23,6 @@ pub mod outcome;
 pub mod ports;
 pub mod report;
 pub mod run;
+pub mod schema;
 pub mod secret;
 pub mod suite;
