@@ -4,7 +4,7 @@
 //! The binary is a thin wrapper over [`cli::main`]; the pieces are public so that tests,
 //! benchmarks and `cargo xtask` can use them:
 //!
-//! - [`suite`]: the embedded vectors (or `--vectors DIR`), validated;
+//! - [`suite`]: the embedded vectors (or `--vectors DIR`), validated with [`schema`];
 //! - [`adapter`]: the adapter process, its pipes, threads, timeouts and process group;
 //! - [`classify`]: case → request, reply → outcome, diagnosis and hint;
 //! - [`run`]: the run loop (pipelining, faults, restarts, `--max-fail`) and its report;
