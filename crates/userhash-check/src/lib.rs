@@ -4,7 +4,7 @@
 //! The binary is a thin wrapper over [`cli::main`]; the pieces are public so that tests,
 //! benchmarks and `cargo xtask` can use them:
 //!
-//! - [`suite`]: the embedded vectors (or `--vectors DIR`), validated;
+//! - [`suite`]: the embedded vectors (or `--vectors DIR`), validated with [`schema`];
 //! - [`adapter`]: the adapter's pipes, threads and timeouts, and the handshake;
 //! - [`process`]: the adapter's process group, its exit, kills, signals to the checker;
 //! - [`session`]: an adapter session (pipelining, `seq`, timeouts, faults, restarts), whatever
@@ -34,6 +34,7 @@ pub mod ports;
 pub mod process;
 pub mod report;
 pub mod run;
+pub mod schema;
 pub mod scrub;
 pub mod secret;
 pub mod session;

@@ -9,6 +9,7 @@ use serde_json::Value;
 use userhash_vectors::format::{GenerationCase, HmacCase, VectorFile, VerifyCase, SUITE_NAME};
 
 use crate::outcome::CaseKind;
+use crate::schema::Schema;
 
 /// Expands to the text of a committed vector file, embedded at build time.
 macro_rules! vectors_file {
@@ -293,12 +294,12 @@ pub fn validate_against_schema(
     };
     let text = schema_text(schema_name).ok_or_else(|| internal("no such schema".into()))?;
     let schema: Value = serde_json::from_str(text).map_err(|e| internal(e.to_string()))?;
-    let validator = jsonschema::draft202012::new(&schema).map_err(|e| internal(e.to_string()))?;
-    if let Some(error) = validator.iter_errors(value).next() {
+    let schema = Schema::compile(&schema).map_err(|e| internal(e.to_string()))?;
+    if let Err(error) = schema.validate(value) {
         return Err(SuiteError {
             file: file.to_owned(),
-            pointer: error.instance_path().to_string(),
-            message: error.to_string(),
+            pointer: error.pointer,
+            message: error.message,
             fix: format!(
                 "make the value at that JSON pointer match schema/{schema_name} (the schema \
                  published with the vectors), or leave out --vectors to use the vectors built \
@@ -314,13 +315,15 @@ fn load_file<Case: DeserializeOwned>(
     schema_name: &str,
 ) -> Result<VectorFile<Case>, SuiteError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| SuiteError {
-        file: file.clone(),
-        pointer: String::new(),
-        message: format!("cannot read it: {e}"),
-        fix: "--vectors DIR must contain user_hash.json and user_hash_verify.json (and \
-              optionally hmac_sha256.json), as published in the suite's vectors/ directory"
-            .into(),
+    let text = crate::files::read_text(path, crate::files::MAX_VECTOR_FILE).map_err(|message| {
+        SuiteError {
+            file: file.clone(),
+            pointer: String::new(),
+            message,
+            fix: "--vectors DIR must contain user_hash.json and user_hash_verify.json (and \
+                  optionally hmac_sha256.json), as published in the suite's vectors/ directory"
+                .into(),
+        }
     })?;
     let value = parse_json(&file, &text)?;
     validate_against_schema(&file, schema_name, &value)?;
@@ -420,7 +423,11 @@ mod tests {
         value["tests"][2]["result"] = Value::from("maybe");
         let error = validate_against_schema("x.json", "user_hash.schema.json", &value)
             .expect_err("invalid");
-        assert!(error.pointer.starts_with("/tests/2"), "{error}");
+        assert_eq!(error.pointer, "/tests/2/result", "{error}");
+        assert_eq!(
+            error.message,
+            r#""maybe" is not one of "valid", "acceptable", "invalid""#
+        );
         assert!(error.to_string().contains("fix:"));
     }
 }

@@ -3,6 +3,8 @@
 //! signals to the checker. For each: the outcome and message the checker gives, its peak
 //! memory (under 64 MiB), and that no process the adapter started is left afterwards.
 
+#![cfg(unix)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -485,7 +487,12 @@ fn unwritable_outputs_are_errors_not_panics() {
 fn oversized_input_files_are_refused_without_reading_them() {
     let secret = python_peak(&[BIN, "hash", "--secret-file", "/dev/zero", "--user-id", "1"]);
     let known = python_peak(&[BIN, "run", "--known-failures", "/dev/zero", "--", "true"]);
-    for output in [secret, known] {
+    // A vector "file" that never ends.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("user_hash.json")).expect("symlink");
+    let vectors = dir.path().to_str().expect("utf-8");
+    let endless = python_peak(&[BIN, "list", "--vectors", vectors]);
+    for output in [secret, known, endless] {
         assert_eq!(output["exit"], 2, "{output}");
         assert!(
             output["max_rss_kib"]
