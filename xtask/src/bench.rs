@@ -1,7 +1,7 @@
 //! `cargo xtask bench [--save NAME] [--compare NAME] [--report-only]`: runs the user-hash
 //! benchmarks, prints ns per hash with ratios to the SHA-256 floor and to `ring`, reports the
 //! speed targets as PASS/MISS, then runs the checker's overhead benchmark and reports ms per full
-//! run and the overhead against its 10 % target; it rewrites both generated parts of
+//! run and the overhead against its 5 % target; it rewrites both generated parts of
 //! `docs/PERFORMANCE.md`.
 //!
 //! - `--save NAME`: also keep this run as criterion baseline NAME (`--save-baseline NAME`).
@@ -127,8 +127,9 @@ const CHECKER: &[(&str, &str)] = &[
     ),
 ];
 
-/// The checker may add at most this fraction to the port's own time.
-const CHECKER_OVERHEAD_LIMIT: f64 = 0.10;
+/// The checker may add at most this fraction to the port's own time (the hardening issue's
+/// target; it was 10 % before the adapter's exit was waited for instead of polled).
+const CHECKER_OVERHEAD_LIMIT: f64 = 0.05;
 
 /// Requests in the "a day of auth logs" example.
 const DAY_OF_REQUESTS: f64 = 100e6;
@@ -897,11 +898,11 @@ mod tests {
     #[test]
     fn renders_the_checker_table_and_overhead() {
         let dir = util::TempDir::new("bench-checker").unwrap();
-        checker_fixture(dir.path(), 159.0);
+        checker_fixture(dir.path(), 156.0);
         let results = collect(dir.path(), "new").unwrap();
         assert_eq!(results[PORT_ALONE].median_ns, 150e6);
         let overhead = checker_overhead(&results).unwrap();
-        assert!((overhead - 0.06).abs() < 1e-9, "{overhead}");
+        assert!((overhead - 0.04).abs() < 1e-9, "{overhead}");
         let command =
             "`cargo xtask bench` (which runs `cargo bench -p userhash-check --bench overhead`)";
         let text = render_checker(&results, &machine(), command).unwrap();
@@ -920,7 +921,7 @@ mod tests {
         assert!(text.contains("| `checker_with_replay_adapter` |"), "{text}");
         assert!(text.contains("| 12.6 | 12.5 |"), "{text}");
         assert!(
-            text.contains("- PASS checker overhead (`checker_with_python_port` / `python_port_alone` − 1): +6.0 % (target < 10 %)"),
+            text.contains("- PASS checker overhead (`checker_with_python_port` / `python_port_alone` − 1): +4.0 % (target < 5 %)"),
             "{text}"
         );
 
@@ -929,14 +930,14 @@ mod tests {
         let results = collect(dir.path(), "new").unwrap();
         let text = render_checker(&results, &machine(), "x").unwrap();
         assert!(text.contains("- MISS checker overhead"), "{text}");
-        assert!(text.contains(": +20.0 % (target < 10 %)"), "{text}");
+        assert!(text.contains(": +20.0 % (target < 5 %)"), "{text}");
 
         // Without the port's own time there is no ratio, and without any result no section.
         let mut partial = results.clone();
         partial.remove(PORT_ALONE);
         let text = render_checker(&partial, &machine(), "x").unwrap();
         assert!(
-            text.contains("- n/a checker overhead: — (target < 10 %)"),
+            text.contains("- n/a checker overhead: — (target < 5 %)"),
             "{text}"
         );
         assert!(!text.contains("python_port_alone` |"), "{text}");
