@@ -357,6 +357,19 @@ fn private_vectors(dir: &Path, secret: &str) {
     }
 }
 
+/// The checker with `options`, against `fault_port.py MODE`, without colour or a step summary.
+fn checker_against(options: &[&str], mode: &str) -> Output {
+    Command::new(BIN)
+        .args(options)
+        .args(["--", "python3", FAULT_PORT, mode])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the checker runs")
+}
+
 /// A port that echoes a private secret everywhere it can: no format shows it, nor its hex or
 /// base64 forms.
 #[test]
@@ -367,25 +380,10 @@ fn echoed_private_secrets_are_scrubbed_from_every_format() {
     private_vectors(dir.path(), secret);
     let vectors = dir.path().to_str().expect("utf-8");
     for format in ["human", "json", "junit", "markdown", "github"] {
-        let output = Command::new(BIN)
-            .args([
-                "run",
-                "-v",
-                "--vectors",
-                vectors,
-                "--format",
-                format,
-                "--",
-                "python3",
-                FAULT_PORT,
-                "echo-secret",
-            ])
-            .current_dir(root())
-            .env("NO_COLOR", "1")
-            .env_remove("GITHUB_STEP_SUMMARY")
-            .stdin(Stdio::null())
-            .output()
-            .expect("the checker runs");
+        let output = checker_against(
+            &["run", "-v", "--vectors", vectors, "--format", format],
+            "echo-secret",
+        );
         let everything = format!(
             "{}{}",
             String::from_utf8_lossy(&output.stdout),
@@ -404,23 +402,7 @@ fn echoed_private_secrets_are_scrubbed_from_every_format() {
 #[test]
 fn ports_cannot_forge_verdicts_or_smuggle_control_characters() {
     for format in ["human", "json", "junit", "markdown", "github"] {
-        let output = Command::new(BIN)
-            .args([
-                "run",
-                "-v",
-                "--format",
-                format,
-                "--",
-                "python3",
-                FAULT_PORT,
-                "spoof-verdict",
-            ])
-            .current_dir(root())
-            .env("NO_COLOR", "1")
-            .env_remove("GITHUB_STEP_SUMMARY")
-            .stdin(Stdio::null())
-            .output()
-            .expect("the checker runs");
+        let output = checker_against(&["run", "-v", "--format", format], "spoof-verdict");
         assert_eq!(output.status.code(), Some(1), "{format}");
         let stdout = String::from_utf8_lossy(&output.stdout);
         for c in ['\u{202e}', '\u{9b}'] {

@@ -244,8 +244,8 @@ fn rfc4231_tags_match_the_rfc() {
     assert_eq!(published, rfc);
 }
 
-#[test]
-fn ids_are_unique_across_the_suite() {
+/// Every case id of the three files, in file order.
+fn all_ids() -> Vec<String> {
     let mut ids: Vec<String> = user_hash_file()
         .tests
         .into_iter()
@@ -253,6 +253,12 @@ fn ids_are_unique_across_the_suite() {
         .collect();
     ids.extend(verify_file().tests.into_iter().map(|case| case.id));
     ids.extend(hmac_file().tests.into_iter().map(|case| case.id));
+    ids
+}
+
+#[test]
+fn ids_are_unique_across_the_suite() {
+    let mut ids = all_ids();
     let count = ids.len();
     ids.sort();
     ids.dedup();
@@ -263,13 +269,7 @@ fn ids_are_unique_across_the_suite() {
 #[test]
 fn retired_ids_are_never_reused() {
     use userhash_vectors::cases::retired::RETIRED;
-    let mut ids: Vec<String> = user_hash_file()
-        .tests
-        .into_iter()
-        .map(|case| case.id)
-        .collect();
-    ids.extend(verify_file().tests.into_iter().map(|case| case.id));
-    ids.extend(hmac_file().tests.into_iter().map(|case| case.id));
+    let ids = all_ids();
     assert!(!RETIRED.is_empty());
     for retired in RETIRED {
         assert!(
