@@ -159,6 +159,83 @@ fn fixed(digits: &str, point: i32, point_zero: bool) -> String {
     }
 }
 
+/// How a language writes a decoded JSON value back as a literal of its own (Python's `repr`,
+/// Ruby's `inspect`, JavaScript's `JSON.stringify`): one walk over the value, the spellings
+/// from the table.
+struct Literals {
+    null: &'static str,
+    /// `false`, then `true`.
+    booleans: [&'static str; 2],
+    /// A number its JSON reader keeps as an integer.
+    integer: fn(&Number) -> String,
+    float: fn(f64) -> String,
+    string: fn(&str) -> String,
+    /// Between list items and between map entries.
+    separator: &'static str,
+    /// Between a map key and its value.
+    key_value: &'static str,
+}
+
+const PYTHON_REPR: Literals = Literals {
+    null: "None",
+    booleans: ["False", "True"],
+    integer: Number::to_string,
+    float: python_float,
+    string: python_repr_str,
+    separator: ", ",
+    key_value: ": ",
+};
+
+/// Hash#inspect before Ruby 3.4 (`=>` without spaces).
+const RUBY_INSPECT: Literals = Literals {
+    null: "nil",
+    booleans: ["false", "true"],
+    integer: Number::to_string,
+    float: ruby_float,
+    string: ruby_inspect_str,
+    separator: ", ",
+    key_value: "=>",
+};
+
+/// Every number is a double to JavaScript.
+const JAVASCRIPT_JSON: Literals = Literals {
+    null: "null",
+    booleans: ["false", "true"],
+    integer: |number| javascript_number(as_f64(number)),
+    float: javascript_number,
+    string: json_string,
+    separator: ",",
+    key_value: ":",
+};
+
+fn literal(value: &Value, syntax: &Literals) -> String {
+    match value {
+        Value::Null => syntax.null.to_owned(),
+        Value::Bool(flag) => syntax.booleans[usize::from(*flag)].to_owned(),
+        Value::Number(number) if is_integer(number) => (syntax.integer)(number),
+        Value::Number(number) => (syntax.float)(as_f64(number)),
+        Value::String(text) => (syntax.string)(text),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(|item| literal(item, syntax)).collect();
+            format!("[{}]", items.join(syntax.separator))
+        }
+        Value::Object(map) => {
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(key, value)| {
+                    format!(
+                        "{}{}{}",
+                        (syntax.string)(key),
+                        syntax.key_value,
+                        literal(value, syntax)
+                    )
+                })
+                .collect();
+            format!("{{{}}}", entries.join(syntax.separator))
+        }
+    }
+}
+
 /// Python's `repr(str)`: single quotes unless the text has a single quote and no double one.
 fn python_repr_str(text: &str) -> String {
     let quote = if text.contains('\'') && !text.contains('"') {
@@ -188,33 +265,11 @@ fn python_repr_str(text: &str) -> String {
     out
 }
 
-fn python_repr(value: &Value) -> String {
-    match value {
-        Value::Null => "None".to_owned(),
-        Value::Bool(true) => "True".to_owned(),
-        Value::Bool(false) => "False".to_owned(),
-        Value::Number(number) if is_integer(number) => number.to_string(),
-        Value::Number(number) => python_float(as_f64(number)),
-        Value::String(text) => python_repr_str(text),
-        Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(python_repr).collect();
-            format!("[{}]", items.join(", "))
-        }
-        Value::Object(map) => {
-            let items: Vec<String> = map
-                .iter()
-                .map(|(key, value)| format!("{}: {}", python_repr_str(key), python_repr(value)))
-                .collect();
-            format!("{{{}}}", items.join(", "))
-        }
-    }
-}
-
 /// Python 3: `str(json.loads(text))`.
 pub fn python_str(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
-        other => python_repr(other),
+        other => literal(other, &PYTHON_REPR),
     }
 }
 
@@ -260,23 +315,7 @@ fn json_string(text: &str) -> String {
 
 /// JavaScript: `JSON.stringify(JSON.parse(text))` (compact; numbers as doubles).
 pub fn javascript_json(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(flag) => flag.to_string(),
-        Value::Number(number) => javascript_number(as_f64(number)),
-        Value::String(text) => json_string(text),
-        Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(javascript_json).collect();
-            format!("[{}]", items.join(","))
-        }
-        Value::Object(map) => {
-            let items: Vec<String> = map
-                .iter()
-                .map(|(key, value)| format!("{}:{}", json_string(key), javascript_json(value)))
-                .collect();
-            format!("{{{}}}", items.join(","))
-        }
-    }
+    literal(value, &JAVASCRIPT_JSON)
 }
 
 /// Ruby's `String#inspect`, for the UTF-8 text JSON gives.
@@ -310,35 +349,12 @@ fn ruby_inspect_str(text: &str) -> String {
     out
 }
 
-fn ruby_inspect(value: &Value) -> String {
-    match value {
-        Value::Null => "nil".to_owned(),
-        Value::Bool(flag) => flag.to_string(),
-        Value::Number(number) if is_integer(number) => number.to_string(),
-        Value::Number(number) => ruby_float(as_f64(number)),
-        Value::String(text) => ruby_inspect_str(text),
-        Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(ruby_inspect).collect();
-            format!("[{}]", items.join(", "))
-        }
-        // Hash#inspect before Ruby 3.4 ("=>" without spaces).
-        Value::Object(map) => {
-            let items: Vec<String> = map
-                .iter()
-                .map(|(key, value)| format!("{}=>{}", ruby_inspect_str(key), ruby_inspect(value)))
-                .collect();
-            format!("{{{}}}", items.join(", "))
-        }
-    }
-}
-
 /// Ruby: `JSON.parse(text).to_s` (nil → ``, arrays and hashes as `inspect`).
 pub fn ruby_to_s(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(text) => text.clone(),
-        Value::Number(_) | Value::Bool(_) => ruby_inspect(value),
-        Value::Array(_) | Value::Object(_) => ruby_inspect(value),
+        _ => literal(value, &RUBY_INSPECT),
     }
 }
 
