@@ -77,18 +77,9 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         runs: None,
         in_process: std::env::var_os(IN_PROCESS_ENV).is_some(),
     };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = || -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
+    let mut flags = crate::util::Flags::new(args);
+    while let Some((flag, inline)) = flags.next_flag() {
+        let mut value = || flags.value(flag, inline);
         match flag {
             "--time" => {
                 let text = value()?;

@@ -247,18 +247,16 @@ pub fn step() -> Outcome {
 /// `cargo xtask ports`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut format = Format::Text;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let value = match a.as_str() {
-            "--format" => it.next().cloned().ok_or("--format needs a value")?,
-            s if s.starts_with("--format=") => s["--format=".len()..].to_owned(),
+    let mut flags = crate::util::Flags::new(args);
+    while let Some((flag, inline)) = flags.next_flag() {
+        match flag {
+            "--format" => format = Format::parse(&flags.value(flag, inline)?)?,
             other => {
                 return Err(format!(
                     "unknown argument `{other}` (try --format markdown|json|text)"
                 ))
             }
-        };
-        format = Format::parse(&value)?;
+        }
     }
     let results = run_all(true)?;
     print!("{}", matrix::render(&results, format));

@@ -71,11 +71,10 @@ pub fn step(cases: u64) -> Outcome {
 /// `cargo xtask proptest [--cases N]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut flag = None;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--cases" => flag = Some(parse_cases(it.next().ok_or("--cases needs a value")?)?),
-            s if s.starts_with("--cases=") => flag = Some(parse_cases(&s["--cases=".len()..])?),
+    let mut flags = crate::util::Flags::new(args);
+    while let Some((name, inline)) = flags.next_flag() {
+        match name {
+            "--cases" => flag = Some(parse_cases(&flags.value(name, inline)?)?),
             other => return Err(format!("unknown argument `{other}` (try --cases N)")),
         }
     }

@@ -167,6 +167,35 @@ impl Drop for TempDir {
     }
 }
 
+/// The arguments of a job: `--name VALUE`, `--name=VALUE` and bare switches, in order.
+pub struct Flags<'a> {
+    args: std::slice::Iter<'a, String>,
+}
+
+impl<'a> Flags<'a> {
+    /// Reads `args`.
+    pub fn new(args: &'a [String]) -> Self {
+        Flags { args: args.iter() }
+    }
+
+    /// The next flag, with its `=VALUE` when it was given inline.
+    pub fn next_flag(&mut self) -> Option<(&'a str, Option<&'a str>)> {
+        let arg = self.args.next()?;
+        Some(match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
+            _ => (arg.as_str(), None),
+        })
+    }
+
+    /// The value of `flag`: the inline one, else the next argument.
+    pub fn value(&mut self, flag: &str, inline: Option<&str>) -> Result<String, String> {
+        inline
+            .map(str::to_owned)
+            .or_else(|| self.args.next().cloned())
+            .ok_or_else(|| format!("{flag} needs a value"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
