@@ -5,11 +5,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::Serialize;
 use serde_json::Value;
 use userhash_mistakes::Mistake;
 
 use crate::outcome::{CaseKind, Outcome};
-use crate::run::{CaseResult, RunReport};
+use crate::run::CaseResult;
 use crate::suite::Case;
 
 /// Applies every run-level pass to the results of a run, in suite order.
@@ -83,14 +84,37 @@ fn explain_refused_hashes_by_the_ports_own_mistakes(
     }
 }
 
-/// The run-level explanation: "17 failures, all explained by X: hint" or
-/// "12 failures: 9 explained by X, 3 unexplained" (a greedy cover, largest first). Without
-/// failures, the same for the warnings.
-pub fn explain_failures(report: &RunReport) -> Option<String> {
-    let failing: Vec<&CaseResult> = report.failures().collect();
-    let (cases, singular, plural) = if failing.is_empty() {
-        let warned: Vec<&CaseResult> = report
-            .cases
+/// The run-level explanation of a run's failures (or, without failures, its warnings).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RunExplanation {
+    /// "17 failures, all explained by X: hint", "12 failures: 9 explained by X, 3 unexplained".
+    pub text: String,
+    /// Whether it explains warnings (acceptable deviations) rather than failures.
+    pub warnings: bool,
+    /// How many cases it explains.
+    pub cases: usize,
+    /// The mistakes of the cover, each with the cases it explains, largest first.
+    pub named: Vec<NamedMistake>,
+    /// Cases no catalogued mistake explains.
+    pub unexplained: usize,
+}
+
+/// A mistake of the run-level cover.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NamedMistake {
+    /// The mistake.
+    pub mistake: Mistake,
+    /// The cases it explains that no mistake before it in the cover did.
+    pub cases: usize,
+}
+
+/// The run-level explanation: a greedy cover of the failing cases by their diagnoses, largest
+/// first. Without failures, the same for the warnings; `None` when there are neither.
+pub fn explain_failures(cases: &[CaseResult]) -> Option<RunExplanation> {
+    let failing: Vec<&CaseResult> = cases.iter().filter(|c| c.outcome.is_failure()).collect();
+    let warnings = failing.is_empty();
+    let (cases, singular, plural) = if warnings {
+        let warned: Vec<&CaseResult> = cases
             .iter()
             .filter(|c| c.outcome == Outcome::Warn)
             .collect();
@@ -126,7 +150,7 @@ pub fn explain_failures(report: &RunReport) -> Option<String> {
         parts.push((best, count));
         remaining.retain(|case| !case.diagnosis.contains(&best));
     }
-    Some(match (parts.as_slice(), remaining.len()) {
+    let text = match (parts.as_slice(), remaining.len()) {
         ([], _) => format!("{total} {label}, none explained by a catalogued mistake"),
         ([(mistake, _)], 0) => {
             format!(
@@ -155,6 +179,16 @@ pub fn explain_failures(report: &RunReport) -> Option<String> {
             }
             text
         }
+    };
+    Some(RunExplanation {
+        text,
+        warnings,
+        cases: total,
+        unexplained: remaining.len(),
+        named: parts
+            .into_iter()
+            .map(|(mistake, cases)| NamedMistake { mistake, cases })
+            .collect(),
     })
 }
 
@@ -172,7 +206,7 @@ mod tests {
             (Outcome::Fail, &[upper]),
             (Outcome::Pass, &[]),
         ]);
-        let line = explain_failures(&all).expect("failures");
+        let line = explain_failures(&all.cases).expect("failures").text;
         assert!(
             line.starts_with("2 failures, all explained by UPPERCASE_HEX: "),
             "{line}"
@@ -182,16 +216,22 @@ mod tests {
             (Outcome::Fail, &[upper, Mistake::Base64Output]),
             (Outcome::Error, &[]),
         ]);
-        let line = explain_failures(&mixed).expect("failures");
+        let explanation = explain_failures(&mixed.cases).expect("failures");
+        assert_eq!(explanation.unexplained, 1);
+        assert_eq!(explanation.named[0].mistake, upper);
+        let line = explanation.text;
         assert!(
             line.starts_with("3 failures: 2 explained by UPPERCASE_HEX, 1 unexplained"),
             "{line}"
         );
-        assert_eq!(explain_failures(&report_of(&[(Outcome::Pass, &[])])), None);
+        assert_eq!(
+            explain_failures(&report_of(&[(Outcome::Pass, &[])]).cases),
+            None
+        );
         let warned = report_of(&[(Outcome::Warn, &[])]);
-        assert!(explain_failures(&warned)
-            .expect("warnings")
-            .contains("acceptable deviation"));
+        let explanation = explain_failures(&warned.cases).expect("warnings");
+        assert!(explanation.warnings);
+        assert!(explanation.text.contains("acceptable deviation"));
     }
 
     #[test]

@@ -165,6 +165,10 @@ pub struct RunReport {
     pub interrupted: Option<String>,
     /// Mistake name → number of failing (or warned) cases it explains.
     pub mistakes: BTreeMap<Mistake, usize>,
+    /// The run-level explanation of the failures (or warnings): what the report's last line
+    /// says, and which mistakes it names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<crate::diagnosis::RunExplanation>,
     /// Wall time.
     pub duration_ms: u64,
     /// The number of the signal that interrupted the run.
@@ -580,6 +584,7 @@ impl Finished {
             stopped: runner.stopped,
             interrupted: self.interrupted_by.map(crate::process::signal_name),
             mistakes,
+            explanation: crate::diagnosis::explain_failures(&results),
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             interrupted_by: self.interrupted_by,
             cases: results,
@@ -642,6 +647,7 @@ pub(crate) mod tests {
             stopped: None,
             interrupted: None,
             mistakes: BTreeMap::new(),
+            explanation: crate::diagnosis::explain_failures(&cases),
             duration_ms: 0,
             interrupted_by: None,
             cases,

@@ -2,7 +2,6 @@
 //! the hint (failures that share a diagnosis grouped, unless `-v`), then the verdict line with
 //! its coverage, the reasons, and the run-level explanation.
 
-use crate::diagnosis::explain_failures;
 use crate::outcome::Outcome;
 use crate::run::{CaseResult, RunReport};
 
@@ -213,8 +212,8 @@ pub fn render(report: &RunReport, style: Style<'_>) -> String {
             report.restarts
         ));
     }
-    if let Some(line) = explain_failures(report) {
-        out.push_str(&line);
+    if let Some(explanation) = &report.explanation {
+        out.push_str(&explanation.text);
         out.push('\n');
     }
     if report.count(Outcome::Xpass) > 0 && !report.strict {

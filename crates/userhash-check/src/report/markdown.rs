@@ -1,6 +1,5 @@
 //! Markdown: a summary table and a failures table (fit for `$GITHUB_STEP_SUMMARY`).
 
-use crate::diagnosis::explain_failures;
 use crate::outcome::Outcome;
 use crate::run::RunReport;
 
@@ -64,8 +63,8 @@ pub fn render(report: &RunReport) -> String {
         }
     }
     md.push('\n');
-    if let Some(line) = explain_failures(report) {
-        md.push_str(&format!("**Diagnosis:** {}\n\n", cell(&line)));
+    if let Some(explanation) = &report.explanation {
+        md.push_str(&format!("**Diagnosis:** {}\n\n", cell(&explanation.text)));
     }
     let shown: Vec<_> = report
         .cases
