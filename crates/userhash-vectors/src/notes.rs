@@ -168,6 +168,24 @@ pub const FLAGS: &[Flag] = &[
         links: &[],
     },
     Flag {
+        name: "NumericLookingString",
+        bug_type: BugType::EdgeCase,
+        description: "A string user_id that looks like a number (\"007\", \"1e3\", \"+42\", \" 42\") is hashed as its literal text. Ports that parse ids as numbers and print them again hash \"7\", \"1000\" or \"42\" instead.",
+        links: &[],
+    },
+    Flag {
+        name: "InternationalDomain",
+        bug_type: BugType::Encoding,
+        description: "An email with a non-ASCII domain is hashed as the UTF-8 text sent, never converted to its punycode (xn--) form by an email or URL library.",
+        links: &["https://www.rfc-editor.org/rfc/rfc3492"],
+    },
+    Flag {
+        name: "SecretControlCharacters",
+        bug_type: BugType::EdgeCase,
+        description: "A secret holding a NUL byte is used whole: code that treats the secret as a C string stops at the NUL and keys the HMAC with a prefix.",
+        links: &[],
+    },
+    Flag {
         name: "CorrectHash",
         bug_type: BugType::Basic,
         description: "The presented hash is correct: the verifier must accept it.",

@@ -523,6 +523,86 @@ fn designed_inputs_are_present() {
     }
 }
 
+/// The gaps the diagnosis review found (suite 2.1.0), each checked by what its input is, not
+/// by its id, and each mandatory.
+#[test]
+fn the_reviews_coverage_gaps_are_closed() {
+    let file = user_hash_file();
+    let mandatory =
+        |case: &&userhash_vectors::format::GenerationCase| case.result == Verdict::Valid;
+    let text_id = |case: &userhash_vectors::format::GenerationCase| {
+        case.input
+            .user_id
+            .as_ref()
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    for numeric in ["007", "1e3", "+42", " 42"] {
+        assert!(
+            file.tests
+                .iter()
+                .filter(mandatory)
+                .any(|case| text_id(case).as_deref() == Some(numeric)),
+            "no valid case hashes the string {numeric:?}"
+        );
+    }
+    assert!(
+        file.tests.iter().filter(mandatory).any(|case| {
+            let secret = &case.input.secret;
+            secret.chars().count() <= 64 && secret.len() > 64
+        }),
+        "no secret whose characters fit the block and whose bytes do not"
+    );
+    assert!(
+        file.tests.iter().filter(mandatory).any(|case| {
+            case.input
+                .email
+                .as_ref()
+                .and_then(Value::as_str)
+                .and_then(|email| email.split_once('@'))
+                .is_some_and(|(_, domain)| !domain.is_ascii())
+        }),
+        "no email with a non-ASCII domain"
+    );
+    assert!(file
+        .tests
+        .iter()
+        .filter(mandatory)
+        .any(|case| case.input.secret.contains('\0')));
+    assert!(file
+        .tests
+        .iter()
+        .filter(mandatory)
+        .any(|case| !case.input.secret.is_empty() && case.input.secret.trim().is_empty()));
+    assert!(file
+        .tests
+        .iter()
+        .filter(mandatory)
+        .any(|case| { case.input.user_id == Some(Value::from(0)) && case.input.email.is_none() }));
+    let verify = verify_file();
+    for placeholder in ["None", "undefined", "nil", "null"] {
+        let signed = {
+            use hmac::{Hmac, Mac};
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"userhash-test-secret").unwrap();
+            mac.update(placeholder.as_bytes());
+            mac.finalize()
+                .into_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        assert!(
+            verify.tests.iter().any(|case| {
+                case.result == Verdict::Invalid
+                    && matches!(case.input.user_id, None | Some(Value::Null))
+                    && case.input.email.is_none()
+                    && case.input.user_hash == signed
+            }),
+            "no verify case refuses the hash of {placeholder:?} for an absent user_id"
+        );
+    }
+}
+
 #[test]
 fn nfc_and_nfd_forms_hash_differently() {
     let file = user_hash_file();

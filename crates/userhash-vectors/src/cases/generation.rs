@@ -621,5 +621,65 @@ pub fn cases() -> Vec<GenerationCase> {
         json(json!(false)),
     );
 
+    // Added in 2.1.0: gaps a review of independently written wrong ports found. All
+    // mandatory: a port that deviates hashes something the upstream service does not, so the
+    // user gets a 401.
+    for (id, user_id) in [
+        ("user-id-numeric-string-leading-zeros", "007"),
+        ("user-id-numeric-string-exponent", "1e3"),
+        ("user-id-numeric-string-plus-sign", "+42"),
+        ("user-id-numeric-string-space-padded", " 42"),
+    ] {
+        c.user_id(
+            id,
+            &format!(
+                "The string {user_id:?} looks like a number but is hashed as its literal text, \
+                 never re-parsed and re-printed."
+            ),
+            &["NumericLookingString"],
+            user_id,
+        );
+    }
+    c.valid(
+        "user-id-integer-zero-alone",
+        "An integer user_id of 0 with no email is hashed as \"0\": a truthiness test that drops it leaves the user unidentified.",
+        &["IntegerUserId"],
+        s,
+        json(json!(0)),
+        absent(),
+    );
+    c.valid(
+        "email-international-domain",
+        "An email whose domain is not ASCII is hashed as its UTF-8 text, never converted to punycode (xn--).",
+        &["NonAscii", "InternationalDomain"],
+        s,
+        absent(),
+        text("ada@exämple.com"),
+    );
+    c.valid(
+        "secret-chars-under-block-bytes-over",
+        "A secret of 40 characters that is 80 UTF-8 bytes: longer than the 64-byte block, so it is hashed first; counting characters instead of bytes misses that.",
+        &["SecretLength", "SecretEncoding"],
+        &"é".repeat(40),
+        text("user_8f3a2c"),
+        absent(),
+    );
+    c.valid(
+        "secret-nul-inside",
+        "A secret with a NUL byte inside is used whole; C strings stop at the NUL.",
+        &["SecretControlCharacters"],
+        "secret\u{0}tail",
+        text("user_8f3a2c"),
+        absent(),
+    );
+    c.valid(
+        "secret-whitespace-only",
+        "A secret of three spaces is a (poor) secret, used as is: trimming it leaves nothing.",
+        &["SecretWhitespace"],
+        "   ",
+        text("user_8f3a2c"),
+        absent(),
+    );
+
     c.cases
 }

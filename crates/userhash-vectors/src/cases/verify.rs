@@ -328,6 +328,31 @@ pub fn cases() -> Vec<VerifyCase> {
         by_user(),
         &good.to_uppercase(),
     );
+    // Added in 2.1.0: the other placeholders a port may hash for a missing or null user_id.
+    for (id, placeholder, user_id) in [
+        ("verify-placeholder-none-for-missing", "None", absent()),
+        (
+            "verify-placeholder-undefined-for-missing",
+            "undefined",
+            absent(),
+        ),
+        (
+            "verify-placeholder-nil-for-null",
+            "nil",
+            Field::Json(Value::Null),
+        ),
+        ("verify-placeholder-null-for-missing", "null", absent()),
+    ] {
+        c.refuse(
+            id,
+            &format!(
+                "The hash of the string {placeholder:?} presented for a user_id that is absent, with no email."
+            ),
+            &["UnidentifiedWithHash", "PlaceholderString"],
+            (user_id, absent()),
+            &sign(s, placeholder),
+        );
+    }
 
     c.cases
 }
