@@ -29,17 +29,15 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use sha2::digest::core_api::BlockSizeUser;
-use sha2::{Digest, Sha224, Sha256, Sha512};
-use unicode_normalization::UnicodeNormalization;
-use userhash::hmac::{hmac_sha256, TAG_LEN};
-use userhash::{Identity, Signer, UserHash, UserId};
+use sha2::Digest;
+use userhash::hmac::TAG_LEN;
+use userhash::{Identity, Signer, UserHash};
 
 pub mod coerce;
+pub mod engine;
 mod validation;
 
 pub use validation::{diagnose_error, diagnose_unrejected};
@@ -454,157 +452,30 @@ impl Mistake {
         validation::answers_on_rejected(self, input)
     }
 
-    /// Every variant's answer on a valid case, in [`Mistake::variants`] order.
+    /// Every variant's answer on a valid case, in [`Mistake::variants`] order: the pipeline
+    /// that makes this one deviation (see [`engine`]). Input validation changes no hash of
+    /// input the reference accepts, so those mistakes answer as the reference does.
     fn compute(self, case: &Case<'_>) -> Vec<Variant> {
-        let answers: Vec<Answer> = match self {
-            Mistake::EmailWhenUserIdPresent => {
-                vec![case.hash_text(case.email.or(case.message()))]
-            }
-            Mistake::HashForUnidentified => {
-                vec![case.hash_text(Some(case.message().unwrap_or("")))]
-            }
-            Mistake::MissingHash => vec![case.hash_text(case.user_id.as_deref())],
-            Mistake::UppercaseHex => vec![case.render(|tag| hex(tag).to_ascii_uppercase())],
-            Mistake::Base64Output => vec![
-                case.render(|tag| STANDARD.encode(tag)),
-                case.render(|tag| STANDARD_NO_PAD.encode(tag)),
-                case.render(|tag| URL_SAFE.encode(tag)),
-                case.render(|tag| URL_SAFE_NO_PAD.encode(tag)),
-                case.render(|tag| STANDARD.encode(tag) + "\n"),
-            ],
-            Mistake::DroppedLeadingZeros => vec![
-                case.render(|tag| {
-                    let digits = hex(tag);
-                    match digits.trim_start_matches('0') {
-                        "" => "0".to_owned(),
-                        rest => rest.to_owned(),
-                    }
-                }),
-                case.render(|tag| tag.iter().map(|byte| format!("{byte:x}")).collect()),
-            ],
-            Mistake::TruncatedHash => vec![
-                case.render(|tag| hex(tag)[..32].to_owned()),
-                case.render(|tag| hex(tag)[..40].to_owned()),
-            ],
-            Mistake::PlainSha256Concat => {
-                let secret = case.secret.as_bytes();
-                vec![
-                    case.map_message(|m| {
-                        hex(&Sha256::new()
-                            .chain_update(secret)
-                            .chain_update(m)
-                            .finalize())
-                    }),
-                    case.map_message(|m| {
-                        hex(&Sha256::new()
-                            .chain_update(m)
-                            .chain_update(secret)
-                            .finalize())
-                    }),
-                ]
-            }
-            Mistake::WrongDigest => {
-                let key = case.secret.as_bytes();
-                vec![
-                    case.map_message(|m| hex(&hmac_with::<sha1::Sha1>(key, m))),
-                    case.map_message(|m| hex(&hmac_with::<md5::Md5>(key, m))),
-                    case.map_message(|m| hex(&hmac_with::<Sha512>(key, m))),
-                    case.map_message(|m| hex(&hmac_with::<Sha224>(key, m))),
-                ]
-            }
-            Mistake::KeyMessageSwapped => {
-                vec![case.map_message(|m| hex(&hmac_sha256(m, case.secret.as_bytes())))]
-            }
-            Mistake::SecretHexDecoded => vec![case.hash_with_key(&node_hex_decode(case.secret))],
-            Mistake::SecretBase64Decoded => {
-                vec![case.hash_with_key(&lenient_base64_decode(case.secret))]
-            }
-            Mistake::TrailingNewlineInSecret => vec![
-                case.hash_with_key(format!("{}\n", case.secret).as_bytes()),
-                case.hash_with_key(format!("{}\r\n", case.secret).as_bytes()),
-            ],
-            Mistake::SecretTrimmed => vec![case.hash_with_key(case.secret.trim().as_bytes())],
-            Mistake::TrimmedInput => {
-                let user_id = case
-                    .user_id_text()
-                    .map(str::trim)
-                    .filter(|text| !text.is_empty())
-                    .map(Cow::Borrowed)
-                    .or_else(|| case.user_id_integer().map(|n| Cow::Owned(n.to_string())));
-                let email = case.email.map(str::trim).filter(|text| !text.is_empty());
-                vec![case.hash_text(user_id.as_deref().or(email))]
-            }
-            Mistake::LowercasedInput => vec![case.transform_text(str::to_lowercase)],
-            Mistake::UnicodeNormalized => vec![
-                case.transform_text(|t| t.nfc().collect()),
-                case.transform_text(|t| t.nfd().collect()),
-                case.transform_text(|t| t.nfkc().collect()),
-                case.transform_text(|t| t.nfkd().collect()),
-            ],
-            Mistake::Latin1Encoded => vec![case.encode_message(|t| {
-                t.chars()
-                    .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
-                    .collect()
-            })],
-            Mistake::Utf16Encoded => vec![
-                case.encode_message(|t| t.encode_utf16().flat_map(u16::to_le_bytes).collect()),
-                case.encode_message(|t| t.encode_utf16().flat_map(u16::to_be_bytes).collect()),
-            ],
-            Mistake::AsciiReplaced => vec![
-                case.transform_text(|t| {
-                    t.chars()
-                        .map(|c| if c.is_ascii() { c } else { '?' })
-                        .collect()
-                }),
-                case.transform_text(|t| {
-                    let mut out = String::with_capacity(t.len());
-                    for c in t.chars() {
-                        if c.is_ascii() {
-                            out.push(c);
-                        } else {
-                            out.extend(std::iter::repeat_n('?', c.len_utf16()));
-                        }
-                    }
-                    out
-                }),
-            ],
-            Mistake::StringifiedNull => ["null", "None", "undefined", "nil"]
-                .into_iter()
-                .map(|literal| {
-                    if case.user_id_missing_or_null() {
-                        case.hash_text(Some(literal))
-                    } else {
-                        case.correct.clone()
-                    }
+        if Mistake::VALIDATION.contains(&self) {
+            return self
+                .variants()
+                .iter()
+                .map(|&variant| Variant {
+                    mistake: self,
+                    variant,
+                    answer: case.correct.clone(),
                 })
-                .collect(),
-            Mistake::HtmlEscapedInput => vec![
-                case.transform_text(|t| html_escape(t, Some("&#x27;"))),
-                case.transform_text(|t| html_escape(t, Some("&#039;"))),
-                case.transform_text(|t| html_escape(t, Some("&#39;"))),
-                case.transform_text(|t| html_escape(t, None)),
-            ],
-            Mistake::NumericIdMisformat => match case.user_id_integer() {
-                Some(n) => vec![
-                    case.hash_text(Some(&format!("{n}.0"))),
-                    case.hash_text(Some(&exponent_form(n))),
-                    case.hash_text(Some(&float64_rounded(n))),
-                ],
-                None => vec![case.correct.clone(); 3],
-            },
-            // Input validation changes no hash of input the reference accepts.
-            Mistake::EmptySecretAccepted
-            | Mistake::TypeCoerced
-            | Mistake::IntegerUserIdRejected => vec![case.correct.clone(); self.variants().len()],
-            Mistake::WrongPlatformSecret => Vec::new(),
-        };
-        self.variants()
-            .iter()
-            .zip(answers)
-            .map(|(&variant, answer)| Variant {
-                mistake: self,
-                variant,
-                answer,
+                .collect();
+        }
+        engine::of_mistake(self)
+            .filter_map(|(id, deviation)| {
+                engine::Pipeline::new(vec![id])
+                    .answer(&case.input)
+                    .map(|answer| Variant {
+                        mistake: self,
+                        variant: deviation.variant,
+                        answer,
+                    })
             })
             .collect()
     }
@@ -802,16 +673,8 @@ pub fn match_other_secrets(
 
 /// A valid input, with the reference's view of it computed once.
 struct Case<'a> {
-    secret: &'a str,
-    /// The raw user_id field.
-    raw_user_id: Option<&'a Value>,
-    /// The user_id as the reference reads it (`None` when absent).
-    user_id: Option<Cow<'a, str>>,
-    /// The email as the reference reads it (`None` when absent).
-    email: Option<&'a str>,
+    input: Input<'a>,
     identity: Identity<'a>,
-    /// The reference tag of the selected message, if any.
-    tag: Option<[u8; TAG_LEN]>,
     correct: Answer,
 }
 
@@ -820,79 +683,12 @@ impl<'a> Case<'a> {
     fn new(input: &Input<'a>) -> Option<Self> {
         let signer = Signer::new(input.secret).ok()?;
         let identity = Identity::from_json(input.user_id, input.email).ok()?;
-        let user_id = userhash::profile::user_id_from_json(input.user_id)
-            .ok()?
-            .and_then(UserId::to_message);
-        let email = userhash::profile::email_from_json(input.email)
-            .ok()?
-            .filter(|email| !email.is_empty());
-        let tag = identity
-            .message()
-            .map(|message| hmac_sha256(input.secret.as_bytes(), message.as_bytes()));
         let correct = signer.user_hash(&identity).map(String::from);
         Some(Case {
-            secret: input.secret,
-            raw_user_id: input.user_id,
-            user_id,
-            email,
+            input: *input,
             identity,
-            tag,
             correct,
         })
-    }
-
-    /// The message the reference hashes.
-    fn message(&self) -> Option<&str> {
-        self.identity.message()
-    }
-
-    fn user_id_text(&self) -> Option<&'a str> {
-        match self.raw_user_id {
-            Some(Value::String(text)) => Some(text),
-            _ => None,
-        }
-    }
-
-    fn user_id_integer(&self) -> Option<i128> {
-        match userhash::profile::user_id_from_json(self.raw_user_id) {
-            Ok(Some(UserId::Integer(n))) => Some(n),
-            _ => None,
-        }
-    }
-
-    fn user_id_missing_or_null(&self) -> bool {
-        matches!(self.raw_user_id, None | Some(Value::Null))
-    }
-
-    /// The reference hash of an arbitrary message (`None` → no hash).
-    fn hash_text(&self, message: Option<&str>) -> Answer {
-        message.map(|m| hex(&hmac_sha256(self.secret.as_bytes(), m.as_bytes())))
-    }
-
-    /// The correct tag rendered some other way.
-    fn render(&self, render: impl Fn(&[u8; TAG_LEN]) -> String) -> Answer {
-        self.tag.as_ref().map(render)
-    }
-
-    /// Any function of the selected message's UTF-8 bytes.
-    fn map_message(&self, hash: impl Fn(&[u8]) -> String) -> Answer {
-        self.message().map(|m| hash(m.as_bytes()))
-    }
-
-    /// HMAC-SHA256 of the selected message under another key.
-    fn hash_with_key(&self, key: &[u8]) -> Answer {
-        self.map_message(|m| hex(&hmac_sha256(key, m)))
-    }
-
-    /// The selected message transformed as text, then hashed as UTF-8.
-    fn transform_text(&self, transform: impl Fn(&str) -> String) -> Answer {
-        self.hash_text(self.message().map(transform).as_deref())
-    }
-
-    /// The selected message encoded into other bytes, then hashed.
-    fn encode_message(&self, encode: impl Fn(&str) -> Vec<u8>) -> Answer {
-        self.message()
-            .map(|m| hex(&hmac_sha256(self.secret.as_bytes(), &encode(m))))
     }
 }
 
@@ -1004,6 +800,8 @@ fn float64_rounded(n: i128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Sha224, Sha256, Sha512};
+    use userhash::hmac::hmac_sha256;
     use serde_json::json;
 
     fn input<'a>(

@@ -1,0 +1,312 @@
+//! The diagnosis engine: a port as a pipeline of stages, each with the reference behaviour and
+//! its known deviations, searched for the pipelines that reproduce what a port answered.
+//!
+//! A user hash is computed in seven stages (see [`Stage`]): select the identifier, render it as
+//! text, transform the text, encode it to bytes, turn the secret into a key, compute the MAC,
+//! and render the tag. Each stage module under `stages/` lists its deviations: a catalogue name
+//! ([`Mistake`]), a variant, and the function that replaces the stage. A *pipeline* is the
+//! reference with at most [`MAX_DEVIATIONS`] deviations; [`explain`] searches every such
+//! pipeline for those whose answer on an input equals an observed one, and [`Pipeline::answer`]
+//! recomputes one pipeline anywhere, so a run can check a candidate against every case.
+
+mod search;
+pub(crate) mod stages;
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+use userhash::profile::{email_from_json, user_id_from_json};
+use userhash::UserId;
+
+use crate::{Answer, Input, Mistake};
+
+pub use search::{explain, explain_run, RunDiagnosis};
+
+/// Deviations a searched pipeline makes at most. Two covers the ports that combine two habits
+/// (trimming the input *and* printing uppercase hex) while keeping the search well under a
+/// millisecond per case.
+pub const MAX_DEVIATIONS: usize = 2;
+
+/// The stages of a port's user hash, in the order they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// Which identifier is hashed, and what counts as absent.
+    Selection,
+    /// How the identifier becomes text (integers above all).
+    Rendering,
+    /// What is done to the text (case, trimming, normalisation, escaping).
+    Text,
+    /// How the text becomes the message bytes.
+    Encoding,
+    /// How the secret becomes the key bytes.
+    Key,
+    /// The MAC: HMAC-SHA-256, or what a port computes instead.
+    Mac,
+    /// How the tag becomes the string sent.
+    Output,
+}
+
+impl Stage {
+    /// Every stage, in pipeline order.
+    pub const ALL: [Stage; 7] = [
+        Stage::Selection,
+        Stage::Rendering,
+        Stage::Text,
+        Stage::Encoding,
+        Stage::Key,
+        Stage::Mac,
+        Stage::Output,
+    ];
+
+    /// Whether two deviations of this stage compose (one after the other): only stages that
+    /// map a value to a value of the same kind.
+    fn composes(self) -> bool {
+        self == Stage::Text
+    }
+}
+
+/// An identifier as a port holds it after selection.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Ident {
+    /// Text, hashed as such by the reference.
+    Text(String),
+    /// An integer user_id, rendered as its decimal digits by the reference.
+    Integer(i128),
+}
+
+/// The identifier selected for hashing, and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Selected {
+    pub(crate) ident: Ident,
+    pub(crate) from_email: bool,
+}
+
+/// A case's identifier fields: raw as sent, and as the reference reads them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields<'a> {
+    pub(crate) raw_user_id: Option<&'a Value>,
+    /// The user_id as the reference reads it (`None`: absent).
+    pub(crate) user_id: Option<UserId<'a>>,
+    /// The email as the reference reads it (`None`: absent, or `""`).
+    pub(crate) email: Option<&'a str>,
+}
+
+impl<'a> Fields<'a> {
+    /// `None` when the reference rejects a field's type.
+    fn read(input: &Input<'a>) -> Option<Fields<'a>> {
+        Some(Fields {
+            raw_user_id: input.user_id,
+            user_id: user_id_from_json(input.user_id).ok()?,
+            email: email_from_json(input.email)
+                .ok()?
+                .filter(|email| !email.is_empty()),
+        })
+    }
+
+    /// The user_id as an [`Ident`], absent or not (`""` is kept as text here).
+    pub(crate) fn user_id_ident(&self) -> Option<Ident> {
+        self.user_id.map(|user_id| match user_id {
+            UserId::Text(text) => Ident::Text(text.to_owned()),
+            UserId::Integer(n) => Ident::Integer(n),
+        })
+    }
+}
+
+/// What replaces a stage: one function type per stage.
+#[derive(Clone, Copy)]
+pub(crate) enum Apply {
+    Selection(fn(&Fields<'_>) -> Option<Selected>),
+    Rendering(fn(&Ident) -> String),
+    Text(fn(&str) -> String),
+    /// Text stage deviations that need to know whether the text is an email.
+    EmailText(fn(&str, bool) -> String),
+    Encoding(fn(&str) -> Vec<u8>),
+    Key(fn(&str) -> Vec<u8>),
+    Mac(fn(&[u8], &[u8]) -> Vec<u8>),
+    Output(fn(&[u8]) -> String),
+}
+
+impl Apply {
+    fn stage(self) -> Stage {
+        match self {
+            Apply::Selection(_) => Stage::Selection,
+            Apply::Rendering(_) => Stage::Rendering,
+            Apply::Text(_) | Apply::EmailText(..) => Stage::Text,
+            Apply::Encoding(_) => Stage::Encoding,
+            Apply::Key(_) => Stage::Key,
+            Apply::Mac(_) => Stage::Mac,
+            Apply::Output(_) => Stage::Output,
+        }
+    }
+}
+
+/// A known way a stage goes wrong.
+#[derive(Clone, Copy)]
+pub struct Deviation {
+    /// The catalogue name.
+    pub mistake: Mistake,
+    /// The variant (`"default"` when the mistake has one).
+    pub variant: &'static str,
+    pub(crate) apply: Apply,
+}
+
+impl Deviation {
+    /// The stage it replaces.
+    pub fn stage(&self) -> Stage {
+        self.apply.stage()
+    }
+}
+
+impl fmt::Debug for Deviation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl fmt::Display for Deviation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.variant == "default" {
+            write!(f, "{}", self.mistake)
+        } else {
+            write!(f, "{} ({})", self.mistake, self.variant)
+        }
+    }
+}
+
+/// Every deviation of every stage, in stage order, then in the order each stage lists them.
+pub fn deviations() -> &'static [Deviation] {
+    static ALL: OnceLock<Vec<Deviation>> = OnceLock::new();
+    ALL.get_or_init(stages::all)
+}
+
+/// The index of a deviation in [`deviations`].
+pub type DeviationId = u16;
+
+/// The deviations of `mistake`, in its variant order.
+pub fn of_mistake(mistake: Mistake) -> impl Iterator<Item = (DeviationId, &'static Deviation)> {
+    deviations()
+        .iter()
+        .enumerate()
+        .filter(move |(_, d)| d.mistake == mistake)
+        .filter_map(|(i, d)| DeviationId::try_from(i).ok().map(|id| (id, d)))
+}
+
+/// The reference with some stages replaced: at most one deviation per stage, except stages
+/// that compose (text), where deviations apply in the order given.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pipeline {
+    /// The deviations, as indices into [`deviations`], in the order they apply.
+    pub deviations: Vec<DeviationId>,
+}
+
+/// `{"name": "TRIMMED_INPUT + UPPERCASE_HEX", "deviations": ["TRIMMED_INPUT", …]}`.
+impl Serialize for Pipeline {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let steps: Vec<String> = self.steps().map(ToString::to_string).collect();
+        let mut out = serializer.serialize_struct("Pipeline", 2)?;
+        out.serialize_field("name", &self.name())?;
+        out.serialize_field("deviations", &steps)?;
+        out.end()
+    }
+}
+
+impl Pipeline {
+    /// The pipeline with these deviations.
+    pub fn new(deviations: Vec<DeviationId>) -> Pipeline {
+        Pipeline { deviations }
+    }
+
+    /// The deviations themselves.
+    pub fn steps(&self) -> impl Iterator<Item = &'static Deviation> + '_ {
+        self.deviations
+            .iter()
+            .filter_map(|id| deviations().get(usize::from(*id)))
+    }
+
+    /// The mistakes it makes, in pipeline order.
+    pub fn mistakes(&self) -> Vec<Mistake> {
+        let mut out = Vec::new();
+        for step in self.steps() {
+            if !out.contains(&step.mistake) {
+                out.push(step.mistake);
+            }
+        }
+        out
+    }
+
+    /// The composed name: `TRIMMED_INPUT + UPPERCASE_HEX`, or the reference's `(none)`.
+    pub fn name(&self) -> String {
+        let names: Vec<&str> = self.mistakes().iter().map(|m| m.name()).collect();
+        if names.is_empty() {
+            "(none)".to_owned()
+        } else {
+            names.join(" + ")
+        }
+    }
+
+    fn stage(&self, stage: Stage) -> impl Iterator<Item = Apply> + '_ {
+        self.steps()
+            .filter(move |d| d.stage() == stage)
+            .map(|d| d.apply)
+    }
+
+    /// What a port with this pipeline answers on `input`: `None` (no answer to compare) when
+    /// the reference rejects the input, else the hash or `Some(None)` for no hash.
+    pub fn answer(&self, input: &Input<'_>) -> Option<Answer> {
+        let fields = Fields::read(input)?;
+        if input.secret.is_empty() {
+            return None;
+        }
+        let selected = match self.stage(Stage::Selection).next() {
+            Some(Apply::Selection(select)) => select(&fields),
+            _ => stages::selection::reference(&fields),
+        };
+        let Some(selected) = selected else {
+            return Some(None);
+        };
+        let mut text = match self.stage(Stage::Rendering).next() {
+            Some(Apply::Rendering(render)) => render(&selected.ident),
+            _ => stages::rendering::reference(&selected.ident),
+        };
+        for apply in self.stage(Stage::Text) {
+            text = match apply {
+                Apply::Text(transform) => transform(&text),
+                Apply::EmailText(transform) => transform(&text, selected.from_email),
+                _ => text,
+            };
+        }
+        let message = match self.stage(Stage::Encoding).next() {
+            Some(Apply::Encoding(encode)) => encode(&text),
+            _ => text.into_bytes(),
+        };
+        let key = match self.stage(Stage::Key).next() {
+            Some(Apply::Key(key)) => key(input.secret),
+            _ => input.secret.as_bytes().to_vec(),
+        };
+        let tag = match self.stage(Stage::Mac).next() {
+            Some(Apply::Mac(mac)) => mac(&key, &message),
+            _ => stages::mac::reference(&key, &message),
+        };
+        Some(Some(match self.stage(Stage::Output).next() {
+            Some(Apply::Output(render)) => render(&tag),
+            _ => crate::hex(&tag),
+        }))
+    }
+
+    /// Whether the deviations can stand together: at most one per stage that does not
+    /// compose, none twice.
+    pub fn is_well_formed(&self) -> bool {
+        let steps: Vec<&Deviation> = self.steps().collect();
+        steps.len() == self.deviations.len()
+            && steps.iter().enumerate().all(|(i, a)| {
+                steps[i + 1..].iter().all(|b| {
+                    let same = std::ptr::eq(*a, *b);
+                    !same && (a.stage() != b.stage() || a.stage().composes())
+                })
+            })
+    }
+}
