@@ -1,14 +1,17 @@
-//! Diagnosis across the cases of a run. Each case is diagnosed on its own when it is
-//! classified; these passes use what the whole run shows: a verifier's refusal traced to the
-//! port's own hash mistakes, a name withdrawn when the rest of the run contradicts it, and the
-//! run-level line that says which mistakes explain the failures.
+//! Diagnosis across the cases of a run. A port computes every answer with one pipeline, so the
+//! diagnosis engine (`userhash_mistakes::engine`) looks for the pipelines that reproduce every
+//! answer of the run, failures and passes alike, and only those are named; verify failures are
+//! traced to the same pipeline; a name is withdrawn when the rest of the run contradicts it; and
+//! the run-level line says which pipelines explain the failures, or, where none does, which
+//! flags the unexplained failures share that no passing case has.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
 use userhash_mistakes::Mistake;
 
+use crate::classify;
 use crate::outcome::{CaseKind, Outcome};
 use crate::run::CaseResult;
 use crate::suite::Case;
@@ -16,7 +19,76 @@ use crate::suite::Case;
 /// Applies every run-level pass to the results of a run, in suite order.
 pub fn across_the_run(cases: &[Case<'_>], results: &mut [CaseResult]) {
     withdraw_integer_rejection_from_a_port_that_rejects_everything(results);
-    explain_refused_hashes_by_the_ports_own_mistakes(cases, results);
+    let pipelines = name_the_ports_pipeline(cases, results);
+    explain_verify_failures_by_the_ports_pipeline(cases, results, &pipelines);
+}
+
+/// What the port answered to a generation case, for the engine: `None` when there is no hash
+/// answer to compare (an error, a fault, a skip).
+fn answered(result: &CaseResult) -> Option<userhash_mistakes::Answer> {
+    match result.actual.get("user_hash")? {
+        Value::String(hash) => Some(Some(hash.clone())),
+        Value::Null => Some(None),
+        _ => None,
+    }
+}
+
+/// Runs the engine over the generation cases: each failure it explains is diagnosed with the
+/// pipeline's mistakes; a wrong hash it does not explain loses the names its case alone
+/// suggested, since they contradict the rest of the run. Returns the pipelines named.
+fn name_the_ports_pipeline(
+    cases: &[Case<'_>],
+    results: &mut [CaseResult],
+) -> Vec<userhash_mistakes::engine::Pipeline> {
+    let indices: Vec<usize> = (0..cases.len())
+        .filter(|&i| matches!(cases[i], Case::UserHash(_)))
+        .collect();
+    let observations: Vec<(
+        userhash_mistakes::Input<'_>,
+        Option<userhash_mistakes::Answer>,
+    )> = indices
+        .iter()
+        .map(|&i| (classify::mistake_input(&cases[i]), answered(&results[i])))
+        .collect();
+    let diagnosis = userhash_mistakes::engine::explain_run(&observations);
+    for group in &diagnosis.explained {
+        for &position in &group.cases {
+            let result = &mut results[indices[position]];
+            result.diagnosis = group.pipeline.mistakes();
+            result.explained_by = Some(group.pipeline.name());
+            result.hint = Some(hint_of(&group.pipeline.mistakes()));
+        }
+    }
+    for &position in &diagnosis.unexplained {
+        let result = &mut results[indices[position]];
+        // Names that reproduce this answer alone but no answer of the whole run.
+        if result.actual.get("user_hash").is_some() {
+            result.diagnosis.clear();
+            result.hint = Some(
+                "no pipeline of up to two known mistakes reproduces this port's answers: compare the key \
+                 (the secret's UTF-8 bytes) and the message (expected.message_utf8_hex) with what the \
+                 port hashes"
+                    .to_owned(),
+            );
+        }
+    }
+    diagnosis
+        .explained
+        .into_iter()
+        .map(|group| group.pipeline)
+        .collect()
+}
+
+/// The hint of a pipeline: each mistake's, in order.
+fn hint_of(mistakes: &[Mistake]) -> String {
+    match mistakes {
+        [one] => one.hint().to_owned(),
+        many => many
+            .iter()
+            .map(|mistake| format!("{mistake}: {}", mistake.hint()))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
 }
 
 /// `INTEGER_USER_ID_REJECTED` names an error on an integer user_id. If the port answers no
@@ -45,41 +117,35 @@ fn withdraw_integer_rejection_from_a_port_that_rejects_everything(results: &mut 
     }
 }
 
-/// A verifier that refuses a correct hash leaves no observed value to match against the
-/// catalogue. But a port's verifier recomputes the hash with its own `user_hash`, so the mistakes
-/// its generation cases were diagnosed with explain the refusal wherever they change this case's
-/// hash. Without this, every such refusal is "unexplained" although the cause is known.
-fn explain_refused_hashes_by_the_ports_own_mistakes(
+/// A port's verifier recomputes the hash with its own `user_hash` and compares. So where the
+/// run's pipeline is known, a verify failure is the pipeline's too when it explains it: a
+/// refused correct hash on a case whose hash the pipeline changes, an accepted wrong hash that
+/// is the pipeline's own answer. Other verify failures keep what their case alone says.
+fn explain_verify_failures_by_the_ports_pipeline(
     cases: &[Case<'_>],
     results: &mut [CaseResult],
+    pipelines: &[userhash_mistakes::engine::Pipeline],
 ) {
-    let seen: BTreeSet<Mistake> = results
-        .iter()
-        .filter(|result| result.kind == CaseKind::UserHash && result.outcome != Outcome::Pass)
-        .flat_map(|result| result.diagnosis.iter().copied())
-        .collect();
-    if seen.is_empty() {
-        return;
-    }
     for (case, result) in cases.iter().zip(results.iter_mut()) {
-        let Case::Verify(case) = case else { continue };
-        let refused_correct =
-            case.expected.valid && result.actual.get("valid") == Some(&Value::Bool(false));
-        if !refused_correct || !result.diagnosis.is_empty() {
-            continue;
-        }
-        let input = userhash_mistakes::Input {
-            secret: &case.input.secret,
-            user_id: case.input.user_id.as_ref(),
-            email: case.input.email.as_ref(),
+        let Case::Verify(verify) = case else { continue };
+        let accepted = match result.actual.get("valid") {
+            Some(Value::Bool(accepted)) if *accepted != verify.expected.valid => *accepted,
+            _ => continue,
         };
-        result.diagnosis = seen
-            .iter()
-            .copied()
-            .filter(|mistake| !mistake.answers(&input).is_empty())
-            .collect();
-        if let Some(first) = result.diagnosis.first() {
-            result.hint = Some(first.hint().to_owned());
+        let input = classify::mistake_input(case);
+        let reference = userhash_mistakes::engine::Pipeline::default().answer(&input);
+        let explains = |pipeline: &&userhash_mistakes::engine::Pipeline| {
+            let answer = pipeline.answer(&input);
+            if accepted {
+                answer == Some(Some(verify.input.user_hash.clone()))
+            } else {
+                answer.is_some() && answer != reference
+            }
+        };
+        if let Some(pipeline) = pipelines.iter().find(explains) {
+            result.diagnosis = pipeline.mistakes();
+            result.explained_by = Some(pipeline.name());
+            result.hint = Some(hint_of(&pipeline.mistakes()));
         }
     }
 }
@@ -93,31 +159,84 @@ pub struct RunExplanation {
     pub warnings: bool,
     /// How many cases it explains.
     pub cases: usize,
-    /// The mistakes of the cover, each with the cases it explains, largest first.
+    /// The explanations of the cover, each with the cases it explains, largest first.
     pub named: Vec<NamedMistake>,
-    /// Cases no catalogued mistake explains.
+    /// Cases nothing explains.
     pub unexplained: usize,
 }
 
-/// A mistake of the run-level cover.
+/// An explanation of the run-level cover: one mistake, or a pipeline of several.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NamedMistake {
-    /// The mistake.
-    pub mistake: Mistake,
-    /// The cases it explains that no mistake before it in the cover did.
+    /// The name: `UPPERCASE_HEX`, or `TRIMMED_INPUT + UPPERCASE_HEX` for a pipeline.
+    pub name: String,
+    /// Its mistakes, in pipeline order.
+    pub mistakes: Vec<Mistake>,
+    /// The cases it explains that no explanation before it in the cover did.
     pub cases: usize,
 }
 
-/// The run-level explanation: a greedy cover of the failing cases by their diagnoses, largest
-/// first. Without failures, the same for the warnings; `None` when there are neither.
-pub fn explain_failures(cases: &[CaseResult]) -> Option<RunExplanation> {
-    let failing: Vec<&CaseResult> = cases.iter().filter(|c| c.outcome.is_failure()).collect();
+/// What can explain a case: the port's pipeline when the engine named one, else each mistake
+/// its own diagnosis names.
+fn explanations(case: &CaseResult) -> Vec<(String, Vec<Mistake>)> {
+    match &case.explained_by {
+        Some(name) => vec![(name.clone(), case.diagnosis.clone())],
+        None => case
+            .diagnosis
+            .iter()
+            .map(|mistake| (mistake.name().to_owned(), vec![*mistake]))
+            .collect(),
+    }
+}
+
+/// Flags every one of `unexplained` carries that no passing case does, as a sentence.
+fn shared_flags(unexplained: &[&CaseResult], all: &[CaseResult]) -> Option<String> {
+    let first = unexplained.first()?;
+    let passing_flags: Vec<&String> = all
+        .iter()
+        .filter(|c| c.outcome == Outcome::Pass)
+        .flat_map(|c| c.flags.iter())
+        .collect();
+    let shared: Vec<&String> = first
+        .flags
+        .iter()
+        .filter(|flag| unexplained.iter().all(|c| c.flags.contains(flag)))
+        .filter(|flag| !passing_flags.contains(flag))
+        .collect();
+    if shared.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = shared.iter().map(|f| f.as_str()).collect();
+    Some(format!(
+        "the {} unexplained {} {} {}, which no passing case {}",
+        unexplained.len(),
+        if unexplained.len() == 1 {
+            "carries"
+        } else {
+            "all carry"
+        },
+        if names.len() == 1 {
+            "the flag"
+        } else {
+            "the flags"
+        },
+        names.join(", "),
+        if names.len() == 1 {
+            "has"
+        } else {
+            "has all of"
+        }
+    ))
+}
+
+/// The run-level explanation: a greedy cover of the failing cases by their explanations,
+/// largest first, and for what stays unexplained the flags those cases share that no passing
+/// case has. Without failures, the same for the warnings; `None` when there are neither.
+pub fn explain_failures(all: &[CaseResult]) -> Option<RunExplanation> {
+    let failing: Vec<&CaseResult> = all.iter().filter(|c| c.outcome.is_failure()).collect();
     let warnings = failing.is_empty();
     let (cases, singular, plural) = if warnings {
-        let warned: Vec<&CaseResult> = cases
-            .iter()
-            .filter(|c| c.outcome == Outcome::Warn)
-            .collect();
+        let warned: Vec<&CaseResult> = all.iter().filter(|c| c.outcome == Outcome::Warn).collect();
         (
             warned,
             "warning (acceptable deviation)",
@@ -132,41 +251,46 @@ pub fn explain_failures(cases: &[CaseResult]) -> Option<RunExplanation> {
     let total = cases.len();
     let label = if total == 1 { singular } else { plural };
     let mut remaining = cases;
-    let mut parts: Vec<(Mistake, usize)> = Vec::new();
+    let mut parts: Vec<NamedMistake> = Vec::new();
     loop {
-        let mut counts: BTreeMap<Mistake, usize> = BTreeMap::new();
+        let mut counts: BTreeMap<(String, Vec<Mistake>), usize> = BTreeMap::new();
         for case in &remaining {
-            for mistake in &case.diagnosis {
-                *counts.entry(*mistake).or_default() += 1;
+            for key in explanations(case) {
+                *counts.entry(key).or_default() += 1;
             }
         }
-        // The mistake explaining most; ties go to the catalogue's order.
-        let Some((best, count)) = counts
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        else {
+        // The explanation covering most; ties go to fewer mistakes, then the catalogue order.
+        let Some(((name, mistakes), count)) = counts.into_iter().max_by(|a, b| {
+            a.1.cmp(&b.1)
+                .then(b.0 .1.len().cmp(&a.0 .1.len()))
+                .then(b.0 .1.cmp(&a.0 .1))
+        }) else {
             break;
         };
-        parts.push((best, count));
-        remaining.retain(|case| !case.diagnosis.contains(&best));
+        remaining.retain(|case| !explanations(case).iter().any(|(n, _)| *n == name));
+        parts.push(NamedMistake {
+            name,
+            mistakes,
+            cases: count,
+        });
     }
-    let text = match (parts.as_slice(), remaining.len()) {
+    let hint = |part: &NamedMistake| hint_of(&part.mistakes);
+    let mut text = match (parts.as_slice(), remaining.len()) {
         ([], _) => format!("{total} {label}, none explained by a catalogued mistake"),
-        ([(mistake, _)], 0) => {
-            format!(
-                "{total} {label}, all explained by {mistake}: {}",
-                mistake.hint()
-            )
-        }
+        ([part], 0) => format!(
+            "{total} {label}, all explained by {}: {}",
+            part.name,
+            hint(part)
+        ),
         (parts, unexplained) => {
             let listed: Vec<String> = parts
                 .iter()
                 .enumerate()
-                .map(|(i, (m, n))| {
+                .map(|(i, part)| {
                     if i == 0 {
-                        format!("{n} explained by {m}")
+                        format!("{} explained by {}", part.cases, part.name)
                     } else {
-                        format!("{n} by {m}")
+                        format!("{} by {}", part.cases, part.name)
                     }
                 })
                 .collect();
@@ -174,21 +298,21 @@ pub fn explain_failures(cases: &[CaseResult]) -> Option<RunExplanation> {
             if unexplained > 0 {
                 text.push_str(&format!(", {unexplained} unexplained"));
             }
-            if let Some((first, _)) = parts.first() {
-                text.push_str(&format!(" ({first}: {})", first.hint()));
+            if let Some(first) = parts.first() {
+                text.push_str(&format!(" ({}: {})", first.name, hint(first)));
             }
             text
         }
     };
+    if let Some(flags) = shared_flags(&remaining, all) {
+        text.push_str(&format!("; {flags}"));
+    }
     Some(RunExplanation {
         text,
         warnings,
         cases: total,
         unexplained: remaining.len(),
-        named: parts
-            .into_iter()
-            .map(|(mistake, cases)| NamedMistake { mistake, cases })
-            .collect(),
+        named: parts,
     })
 }
 
@@ -218,7 +342,7 @@ mod tests {
         ]);
         let explanation = explain_failures(&mixed.cases).expect("failures");
         assert_eq!(explanation.unexplained, 1);
-        assert_eq!(explanation.named[0].mistake, upper);
+        assert_eq!(explanation.named[0].mistakes, [upper]);
         let line = explanation.text;
         assert!(
             line.starts_with("3 failures: 2 explained by UPPERCASE_HEX, 1 unexplained"),

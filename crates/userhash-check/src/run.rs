@@ -94,6 +94,8 @@ pub struct CaseResult {
     pub kind: CaseKind,
     /// What the case checks and why (from the vectors).
     pub description: String,
+    /// The case's flags in the vectors (explained in the file's `notes`).
+    pub flags: Vec<String>,
     /// The case's verdict in the vectors (`valid`, `acceptable`, `invalid`).
     pub result: userhash_vectors::format::Verdict,
     /// Whether the verdict needs this case answered and passed: `valid` and `invalid` cases
@@ -113,6 +115,10 @@ pub struct CaseResult {
     pub actual: Value,
     /// Catalogued mistakes that explain the answer.
     pub diagnosis: Vec<Mistake>,
+    /// The port's pipeline that explains this answer and every other answer of the run, as a
+    /// composed name (`TRIMMED_INPUT + UPPERCASE_HEX`), when the diagnosis engine found one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explained_by: Option<String>,
     /// What to do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -316,6 +322,7 @@ fn base_result(suite: &Suite, case: &Case<'_>, options: &RunOptions) -> CaseResu
         id: case.id().to_owned(),
         kind: case.kind(),
         description: case.description().to_owned(),
+        flags: case.flags().to_vec(),
         result,
         mandatory,
         outcome: Outcome::NotRun,
@@ -324,6 +331,7 @@ fn base_result(suite: &Suite, case: &Case<'_>, options: &RunOptions) -> CaseResu
         expected,
         actual: Value::Null,
         diagnosis: Vec::new(),
+        explained_by: None,
         hint: None,
         stderr: None,
     }
@@ -605,6 +613,7 @@ pub(crate) mod tests {
                 id: format!("case-{i}"),
                 kind: CaseKind::UserHash,
                 description: format!("what case {i} checks"),
+                flags: Vec::new(),
                 result: userhash_vectors::format::Verdict::Valid,
                 mandatory: true,
                 outcome: *outcome,
@@ -613,6 +622,7 @@ pub(crate) mod tests {
                 expected: Value::Null,
                 actual: Value::Null,
                 diagnosis: diagnosis.to_vec(),
+                explained_by: None,
                 hint: None,
                 stderr: None,
             })

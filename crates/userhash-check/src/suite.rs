@@ -107,6 +107,14 @@ impl<'a> Case<'a> {
         }
     }
 
+    /// The case's flags (keys into its file's `notes`).
+    pub fn flags(&self) -> &'a [String] {
+        match self {
+            Case::UserHash(case) => &case.flags,
+            Case::Verify(case) => &case.flags,
+        }
+    }
+
     /// The case's secret.
     pub fn secret(&self) -> &'a str {
         match self {

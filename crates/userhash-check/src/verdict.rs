@@ -164,6 +164,7 @@ mod tests {
             id: "c".into(),
             kind,
             description: String::new(),
+            flags: Vec::new(),
             result: if mandatory {
                 Result::Valid
             } else {
@@ -176,6 +177,7 @@ mod tests {
             expected: Value::Null,
             actual: Value::Null,
             diagnosis: Vec::new(),
+            explained_by: None,
             hint: None,
             stderr: None,
         }

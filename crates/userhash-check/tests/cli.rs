@@ -233,6 +233,39 @@ fn every_catalogue_mistake_is_diagnosed() {
     );
 }
 
+/// A port that makes two mistakes at once is named by both, as one pipeline that reproduces
+/// every answer, and each failing case says so.
+#[test]
+fn two_mistakes_at_once_are_named_together() {
+    let script = fixture("broken_port.py");
+    let output = checker(
+        &run_args(
+            &["--format", "json"],
+            &["python3", &script, "TRIMMED_INPUT+UPPERCASE_HEX"],
+        ),
+        &[],
+    );
+    let report = json_report(&output);
+    assert_eq!(code(&output), 1);
+    let explanation = &report["explanation"];
+    assert_eq!(explanation["unexplained"], 0, "{explanation}");
+    assert_eq!(
+        explanation["named"][0]["name"], "TRIMMED_INPUT + UPPERCASE_HEX",
+        "{explanation}"
+    );
+    assert!(explanation["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("all explained by TRIMMED_INPUT + UPPERCASE_HEX")));
+    for case in report["cases"].as_array().into_iter().flatten() {
+        if case["outcome"] == "fail" {
+            assert_eq!(
+                case["explained_by"], "TRIMMED_INPUT + UPPERCASE_HEX",
+                "{case}"
+            );
+        }
+    }
+}
+
 #[test]
 fn run_level_line_names_the_mistake() {
     let script = fixture("broken_port.py");

@@ -800,9 +800,9 @@ fn float64_rounded(n: i128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use sha2::{Sha224, Sha256, Sha512};
     use userhash::hmac::hmac_sha256;
-    use serde_json::json;
 
     fn input<'a>(
         secret: &'a str,

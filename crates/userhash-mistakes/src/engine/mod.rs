@@ -122,8 +122,6 @@ pub(crate) enum Apply {
     Selection(fn(&Fields<'_>) -> Option<Selected>),
     Rendering(fn(&Ident) -> String),
     Text(fn(&str) -> String),
-    /// Text stage deviations that need to know whether the text is an email.
-    EmailText(fn(&str, bool) -> String),
     Encoding(fn(&str) -> Vec<u8>),
     Key(fn(&str) -> Vec<u8>),
     Mac(fn(&[u8], &[u8]) -> Vec<u8>),
@@ -135,7 +133,7 @@ impl Apply {
         match self {
             Apply::Selection(_) => Stage::Selection,
             Apply::Rendering(_) => Stage::Rendering,
-            Apply::Text(_) | Apply::EmailText(..) => Stage::Text,
+            Apply::Text(_) => Stage::Text,
             Apply::Encoding(_) => Stage::Encoding,
             Apply::Key(_) => Stage::Key,
             Apply::Mac(_) => Stage::Mac,
@@ -273,11 +271,9 @@ impl Pipeline {
             _ => stages::rendering::reference(&selected.ident),
         };
         for apply in self.stage(Stage::Text) {
-            text = match apply {
-                Apply::Text(transform) => transform(&text),
-                Apply::EmailText(transform) => transform(&text, selected.from_email),
-                _ => text,
-            };
+            if let Apply::Text(transform) = apply {
+                text = transform(&text);
+            }
         }
         let message = match self.stage(Stage::Encoding).next() {
             Some(Apply::Encoding(encode)) => encode(&text),

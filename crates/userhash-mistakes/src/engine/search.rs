@@ -13,6 +13,10 @@ use crate::{hex, Answer, Input, Mistake};
 
 /// A set of deviations, in pipeline order.
 type DevSet = Vec<DeviationId>;
+/// A MAC and the deviation it is (`None`: the reference).
+type MacFn = (Option<DeviationId>, fn(&[u8], &[u8]) -> Vec<u8>);
+/// An output rendering and its deviation.
+type OutputFn = (DeviationId, fn(&[u8]) -> String);
 
 fn is_subset(small: &[DeviationId], large: &[DeviationId]) -> bool {
     small.len() <= large.len() && small.iter().all(|id| large.contains(id))
@@ -114,17 +118,14 @@ pub fn explain(input: &Input<'_>, observed: &Answer) -> Vec<Pipeline> {
     }
 
     // Rendering.
-    let mut rendered: Layer<(String, bool)> = Layer::new();
+    let mut rendered: Layer<String> = Layer::new();
     for (value, set) in selected.iter() {
         let Some(value) = value else { continue };
-        rendered.insert(
-            (rendering::reference(&value.ident), value.from_email),
-            set.clone(),
-        );
+        rendered.insert(rendering::reference(&value.ident), set.clone());
         if set.len() < MAX_DEVIATIONS {
             for (id, apply) in of_stage(Stage::Rendering) {
                 if let Apply::Rendering(render) = apply {
-                    rendered.insert((render(&value.ident), value.from_email), with(set, id));
+                    rendered.insert(render(&value.ident), with(set, id));
                 }
             }
         }
@@ -132,27 +133,23 @@ pub fn explain(input: &Input<'_>, observed: &Answer) -> Vec<Pipeline> {
 
     // Text: deviations compose, in either order.
     let texts: Vec<(DeviationId, Apply)> = of_stage(Stage::Text).collect();
-    let transform = |apply: Apply, text: &str, from_email: bool| match apply {
+    let transform = |apply: Apply, text: &str| match apply {
         Apply::Text(f) => f(text),
-        Apply::EmailText(f) => f(text, from_email),
         _ => text.to_owned(),
     };
     let mut transformed: Layer<String> = Layer::new();
-    for ((text, from_email), set) in rendered.iter() {
+    for (text, set) in rendered.iter() {
         transformed.insert(text.clone(), set.clone());
         if set.len() >= MAX_DEVIATIONS {
             continue;
         }
         for &(first, apply) in &texts {
-            let once = transform(apply, text, *from_email);
+            let once = transform(apply, text);
             let set_once = with(set, first);
             if set_once.len() < MAX_DEVIATIONS {
                 for &(second, then) in &texts {
                     if second != first {
-                        transformed.insert(
-                            transform(then, &once, *from_email),
-                            with(&set_once, second),
-                        );
+                        transformed.insert(transform(then, &once), with(&set_once, second));
                     }
                 }
             }
@@ -183,13 +180,12 @@ pub fn explain(input: &Input<'_>, observed: &Answer) -> Vec<Pipeline> {
     }
 
     // MAC over every message and key within the budget.
-    let macs: Vec<(Option<DeviationId>, fn(&[u8], &[u8]) -> Vec<u8>)> =
-        std::iter::once((None, mac::reference as fn(&[u8], &[u8]) -> Vec<u8>))
-            .chain(of_stage(Stage::Mac).filter_map(|(id, apply)| match apply {
-                Apply::Mac(f) => Some((Some(id), f)),
-                _ => None,
-            }))
-            .collect();
+    let macs: Vec<MacFn> = std::iter::once((None, mac::reference as fn(&[u8], &[u8]) -> Vec<u8>))
+        .chain(of_stage(Stage::Mac).filter_map(|(id, apply)| match apply {
+            Apply::Mac(f) => Some((Some(id), f)),
+            _ => None,
+        }))
+        .collect();
     let mut tags: Layer<Vec<u8>> = Layer::new();
     for (message, message_set) in messages.iter() {
         for (key, key_set) in keys.iter() {
@@ -213,7 +209,7 @@ pub fn explain(input: &Input<'_>, observed: &Answer) -> Vec<Pipeline> {
     let Some(observed) = observed else {
         return sorted(found);
     };
-    let outputs: Vec<(DeviationId, fn(&[u8]) -> String)> = of_stage(Stage::Output)
+    let outputs: Vec<OutputFn> = of_stage(Stage::Output)
         .filter_map(|(id, apply)| match apply {
             Apply::Output(f) => Some((id, f)),
             _ => None,
@@ -312,35 +308,74 @@ pub fn explain_run(cases: &[(Input<'_>, Option<Answer>)]) -> RunDiagnosis {
         .copied()
         .filter(|&i| cases[i].1 != reference[i])
         .collect();
-    let mut candidates: BTreeSet<Pipeline> = BTreeSet::new();
-    for &i in &failing {
-        if let Some(observed) = &cases[i].1 {
-            candidates.extend(explain(&cases[i].0, observed));
-        }
-    }
-    // What each candidate reproduces; those that break an answer the port got right are not
-    // the port's pipeline.
     let passing: Vec<usize> = compared
         .iter()
         .copied()
         .filter(|i| !failing.contains(i))
         .collect();
-    let consistent: Vec<(Pipeline, BTreeSet<usize>)> = candidates
-        .into_iter()
-        .filter(|pipeline| {
-            passing
+    // Candidates come from searching failures one at a time; a failure that a candidate
+    // consistent with every pass already reproduces needs no search of its own, which keeps a
+    // run to a few searches. Each candidate is then checked against every compared answer.
+    let mut seen: BTreeSet<Pipeline> = BTreeSet::new();
+    let mut consistent: Vec<(Pipeline, BTreeSet<usize>)> = Vec::new();
+    for &i in &failing {
+        if consistent
+            .iter()
+            .any(|(_, reproduced)| reproduced.contains(&i))
+        {
+            continue;
+        }
+        let Some(observed) = &cases[i].1 else {
+            continue;
+        };
+        for pipeline in explain(&cases[i].0, observed) {
+            if !seen.insert(pipeline.clone()) {
+                continue;
+            }
+            // A pipeline that breaks an answer the port got right is not the port's.
+            let keeps_passes = passing
                 .iter()
-                .all(|&i| pipeline.answer(&cases[i].0) == cases[i].1)
-        })
-        .map(|pipeline| {
-            let reproduced = failing
+                .all(|&j| pipeline.answer(&cases[j].0) == cases[j].1);
+            if keeps_passes {
+                let reproduced = failing
+                    .iter()
+                    .copied()
+                    .filter(|&j| pipeline.answer(&cases[j].0) == cases[j].1)
+                    .collect();
+                consistent.push((pipeline, reproduced));
+            }
+        }
+    }
+
+    // Two mistakes that show on different cases are each minimal only on their own cases:
+    // their union is the port's pipeline when it reproduces every answer.
+    let mut unions = Vec::new();
+    for (i, (a, _)) in consistent.iter().enumerate() {
+        for (b, _) in &consistent[i + 1..] {
+            if a.deviations.len() + b.deviations.len() > MAX_DEVIATIONS {
+                continue;
+            }
+            let mut both = a.deviations.clone();
+            both.extend(&b.deviations);
+            let union = sorted(vec![both]).remove(0);
+            if !union.is_well_formed() || !seen.insert(union.clone()) {
+                continue;
+            }
+            let reproduced: BTreeSet<usize> = compared
                 .iter()
                 .copied()
-                .filter(|&i| pipeline.answer(&cases[i].0) == cases[i].1)
+                .filter(|&j| union.answer(&cases[j].0) == cases[j].1)
                 .collect();
-            (pipeline, reproduced)
-        })
-        .collect();
+            if passing.iter().all(|j| reproduced.contains(j)) {
+                let failures = reproduced
+                    .into_iter()
+                    .filter(|j| failing.contains(j))
+                    .collect();
+                unions.push((union, failures));
+            }
+        }
+    }
+    consistent.extend(unions);
 
     let mut diagnosis = RunDiagnosis::default();
     let mut left: BTreeSet<usize> = failing.iter().copied().collect();
@@ -356,9 +391,7 @@ pub fn explain_run(cases: &[(Input<'_>, Option<Answer>)]) -> RunDiagnosis {
         };
         let tied: Vec<&(Pipeline, BTreeSet<usize>)> = consistent
             .iter()
-            .filter(|(pipeline, reproduced)| {
-                (score(reproduced), pipeline.deviations.len()) == best
-            })
+            .filter(|(pipeline, reproduced)| (score(reproduced), pipeline.deviations.len()) == best)
             .collect();
         let covered: BTreeSet<usize> = tied[0].1.intersection(&left).copied().collect();
         let same_mistakes = tied

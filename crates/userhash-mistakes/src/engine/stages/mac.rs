@@ -16,21 +16,45 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
     dev(
         Mistake::PlainSha256Concat,
         "secret-message",
-        Apply::Mac(|k, m| Sha256::new().chain_update(k).chain_update(m).finalize().to_vec()),
+        Apply::Mac(|k, m| {
+            Sha256::new()
+                .chain_update(k)
+                .chain_update(m)
+                .finalize()
+                .to_vec()
+        }),
     ),
     dev(
         Mistake::PlainSha256Concat,
         "message-secret",
-        Apply::Mac(|k, m| Sha256::new().chain_update(m).chain_update(k).finalize().to_vec()),
+        Apply::Mac(|k, m| {
+            Sha256::new()
+                .chain_update(m)
+                .chain_update(k)
+                .finalize()
+                .to_vec()
+        }),
     ),
     dev(
         Mistake::WrongDigest,
         "sha1",
         Apply::Mac(hmac_with::<sha1::Sha1>),
     ),
-    dev(Mistake::WrongDigest, "md5", Apply::Mac(hmac_with::<md5::Md5>)),
-    dev(Mistake::WrongDigest, "sha512", Apply::Mac(hmac_with::<Sha512>)),
-    dev(Mistake::WrongDigest, "sha224", Apply::Mac(hmac_with::<Sha224>)),
+    dev(
+        Mistake::WrongDigest,
+        "md5",
+        Apply::Mac(hmac_with::<md5::Md5>),
+    ),
+    dev(
+        Mistake::WrongDigest,
+        "sha512",
+        Apply::Mac(hmac_with::<Sha512>),
+    ),
+    dev(
+        Mistake::WrongDigest,
+        "sha224",
+        Apply::Mac(hmac_with::<Sha224>),
+    ),
     dev(
         Mistake::KeyMessageSwapped,
         "default",

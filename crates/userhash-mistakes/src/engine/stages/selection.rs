@@ -76,11 +76,7 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         "default",
         Apply::Selection(|fields| reference(fields).or_else(|| Some(text("", false)))),
     ),
-    dev(
-        Mistake::MissingHash,
-        "default",
-        Apply::Selection(user_id),
-    ),
+    dev(Mistake::MissingHash, "default", Apply::Selection(user_id)),
     dev(Mistake::TrimmedInput, "default", Apply::Selection(trimmed)),
     dev(
         Mistake::StringifiedNull,
