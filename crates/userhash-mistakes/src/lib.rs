@@ -135,6 +135,33 @@ pub enum Mistake {
     /// An integer user_id formatted as a float ("42.0"), in exponent form ("4.2e1"), or
     /// rounded through a 64-bit float (JavaScript numbers above 2^53).
     NumericIdMisformat,
+    /// An integer user_id of 0 treated as absent by a truthiness test (`if user_id:`), so the
+    /// email is hashed instead, or nothing.
+    ZeroIdAbsent,
+    /// A string user_id that looks like a number parsed and printed again: "007" → "7",
+    /// "+42" → "42", "1e3" → "1000".
+    NumericStringReparsed,
+    /// An integer user_id printed with thousands separators ("1,000,000", "1.000.000"), as
+    /// locale-aware number formatting does.
+    LocaleGroupedId,
+    /// The user_id serialized as JSON before hashing, so a string keeps its quotes.
+    JsonStringifiedId,
+    /// The identifier cut at its first NUL, as a C string is.
+    NulTerminatedInput,
+    /// The identifier URL-encoded (`encodeURIComponent`) or form-encoded (`+` for spaces)
+    /// before hashing.
+    UrlEncodedInput,
+    /// The secret cut at its first NUL, as a C string is.
+    SecretNulTerminated,
+    /// A hand-written HMAC that gets RFC 2104 wrong: a key longer than the block truncated
+    /// instead of hashed (or hashed by its character count, not its bytes), or the inner and
+    /// outer pads swapped.
+    HandWrittenHmac,
+    /// Hex digits decorated: dashes between uppercase bytes (C#'s `BitConverter.ToString`),
+    /// colons, or a `0x` prefix.
+    DecoratedHex,
+    /// The hash sent with a trailing newline (`puts`, `println` into a template).
+    TrailingNewlineInOutput,
     /// A hash for an empty secret: an HMAC keyed with nothing, which signs nothing (Python's
     /// and Node's HMACs accept an empty key without a word).
     EmptySecretAccepted,
@@ -177,6 +204,16 @@ impl Mistake {
         Mistake::StringifiedNull,
         Mistake::HtmlEscapedInput,
         Mistake::NumericIdMisformat,
+        Mistake::ZeroIdAbsent,
+        Mistake::NumericStringReparsed,
+        Mistake::LocaleGroupedId,
+        Mistake::JsonStringifiedId,
+        Mistake::NulTerminatedInput,
+        Mistake::UrlEncodedInput,
+        Mistake::SecretNulTerminated,
+        Mistake::HandWrittenHmac,
+        Mistake::DecoratedHex,
+        Mistake::TrailingNewlineInOutput,
     ];
 
     /// The mistakes of input validation: answering input the reference rejects, or rejecting
@@ -241,6 +278,16 @@ impl Mistake {
             Mistake::StringifiedNull => "STRINGIFIED_NULL",
             Mistake::HtmlEscapedInput => "HTML_ESCAPED_INPUT",
             Mistake::NumericIdMisformat => "NUMERIC_ID_MISFORMAT",
+            Mistake::ZeroIdAbsent => "ZERO_ID_ABSENT",
+            Mistake::NumericStringReparsed => "NUMERIC_STRING_REPARSED",
+            Mistake::LocaleGroupedId => "LOCALE_GROUPED_ID",
+            Mistake::JsonStringifiedId => "JSON_STRINGIFIED_ID",
+            Mistake::NulTerminatedInput => "NUL_TERMINATED_INPUT",
+            Mistake::UrlEncodedInput => "URL_ENCODED_INPUT",
+            Mistake::SecretNulTerminated => "SECRET_NUL_TERMINATED",
+            Mistake::HandWrittenHmac => "HAND_WRITTEN_HMAC",
+            Mistake::DecoratedHex => "DECORATED_HEX",
+            Mistake::TrailingNewlineInOutput => "TRAILING_NEWLINE_IN_OUTPUT",
             Mistake::EmptySecretAccepted => "EMPTY_SECRET_ACCEPTED",
             Mistake::TypeCoerced => "TYPE_COERCED",
             Mistake::IntegerUserIdRejected => "INTEGER_USER_ID_REJECTED",
@@ -326,6 +373,36 @@ impl Mistake {
             Mistake::NumericIdMisformat => {
                 "hash an integer user_id as its plain decimal digits (42, not 42.0 or 4.2e1; keep ids above 2^53 out of floats)"
             }
+            Mistake::ZeroIdAbsent => {
+                "0 is a user_id: test for absence (null, missing, \"\"), not for truthiness"
+            }
+            Mistake::NumericStringReparsed => {
+                "hash a string user_id as the text sent; do not parse it as a number (\"007\" stays \"007\")"
+            }
+            Mistake::LocaleGroupedId => {
+                "print an integer user_id as plain digits, without locale grouping (1000000, not 1,000,000)"
+            }
+            Mistake::JsonStringifiedId => {
+                "hash the user_id's text, not its JSON serialization (no quotes around it)"
+            }
+            Mistake::NulTerminatedInput => {
+                "hash the whole identifier, NUL bytes included: pass a length, not a C string"
+            }
+            Mistake::UrlEncodedInput => {
+                "hash the raw identifier; URL-encode only when putting it in a URL"
+            }
+            Mistake::SecretNulTerminated => {
+                "use the whole secret as the key, NUL bytes included: pass a length, not a C string"
+            }
+            Mistake::HandWrittenHmac => {
+                "use the platform's HMAC, or follow RFC 2104: hash keys longer than 64 bytes (count bytes, not characters), then inner pad 0x36, outer pad 0x5c"
+            }
+            Mistake::DecoratedHex => {
+                "send the 64 lowercase hex digits alone: no separators, no 0x prefix"
+            }
+            Mistake::TrailingNewlineInOutput => {
+                "send the hash without a trailing newline (print, not println; chomp)"
+            }
             Mistake::EmptySecretAccepted => {
                 "reject an empty secret with an error: an HMAC keyed with nothing signs nothing (check that the secret is configured)"
             }
@@ -350,7 +427,7 @@ impl Mistake {
     ///
     /// ```
     /// use userhash_mistakes::Mistake;
-    /// assert_eq!(Mistake::WrongDigest.variants(), ["sha1", "md5", "sha512", "sha224"]);
+    /// assert_eq!(Mistake::WrongDigest.variants(), ["sha1", "md5", "sha512", "sha224", "sha384"]);
     /// assert_eq!(Mistake::UppercaseHex.variants(), ["default"]);
     /// ```
     pub fn variants(self) -> &'static [&'static str] {
@@ -359,7 +436,7 @@ impl Mistake {
             Mistake::DroppedLeadingZeros => &["whole", "per-byte"],
             Mistake::TruncatedHash => &["128-bit", "160-bit"],
             Mistake::PlainSha256Concat => &["secret-message", "message-secret"],
-            Mistake::WrongDigest => &["sha1", "md5", "sha512", "sha224"],
+            Mistake::WrongDigest => &["sha1", "md5", "sha512", "sha224", "sha384"],
             Mistake::SecretHexDecoded => &["node"],
             Mistake::SecretBase64Decoded => &["lenient"],
             Mistake::TrailingNewlineInSecret => &["lf", "crlf"],
@@ -369,6 +446,13 @@ impl Mistake {
             Mistake::StringifiedNull => &["null", "None", "undefined", "nil"],
             Mistake::HtmlEscapedInput => &["python", "php", "rails", "minimal"],
             Mistake::NumericIdMisformat => &["float", "exponent", "float64-rounded"],
+            Mistake::NumericStringReparsed => &["integer", "number"],
+            Mistake::LocaleGroupedId => &["comma", "dot"],
+            Mistake::UrlEncodedInput => &["percent", "form"],
+            Mistake::HandWrittenHmac => {
+                &["long-key-truncated", "long-key-by-chars", "pads-swapped"]
+            }
+            Mistake::DecoratedHex => &["dash-upper", "colon", "0x"],
             Mistake::EmptySecretAccepted => &["empty-key"],
             Mistake::TypeCoerced => &["ignored", "python", "javascript", "ruby", "php", "json"],
             Mistake::WrongPlatformSecret => &[],
@@ -381,6 +465,11 @@ impl Mistake {
             | Mistake::TrimmedInput
             | Mistake::LowercasedInput
             | Mistake::Latin1Encoded
+            | Mistake::ZeroIdAbsent
+            | Mistake::JsonStringifiedId
+            | Mistake::NulTerminatedInput
+            | Mistake::SecretNulTerminated
+            | Mistake::TrailingNewlineInOutput
             | Mistake::IntegerUserIdRejected => &["default"],
         }
     }

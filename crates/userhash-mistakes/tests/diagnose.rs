@@ -142,7 +142,10 @@ fn variants_that_coincide_with_the_reference_do_not_apply() {
     }
     // UTF-16 and the secret/digest mistakes always change the bytes hashed.
     assert_eq!(Mistake::Utf16Encoded.answers(&case).len(), 2);
-    assert_eq!(Mistake::WrongDigest.answers(&case).len(), 4);
+    assert_eq!(
+        Mistake::WrongDigest.answers(&case).len(),
+        Mistake::WrongDigest.variants().len()
+    );
 
     // An all-digit hash would be its own uppercase; the rule is the same one: a mistake whose
     // answer is the correct one is never named, even when asked about the correct answer.

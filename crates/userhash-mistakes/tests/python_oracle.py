@@ -25,6 +25,7 @@ import json
 import re
 import sys
 import unicodedata
+import urllib.parse
 
 if hasattr(sys, "set_int_max_str_digits"):
     sys.set_int_max_str_digits(0)
@@ -74,6 +75,31 @@ def exponent(n):
     # Exact digits, shortest mantissa: Decimal does no rounding at this size.
     text = format(decimal.Decimal(n).normalize(decimal.Context(prec=100)), "e")
     return text.replace("e+", "e")
+
+
+def js_number(f):
+    """JavaScript's String(number) for the finite doubles the oracle meets."""
+    if f == int(f) and abs(f) < 1e21:
+        return str(int(f))
+    return repr(f)
+
+
+def reparse_integer(text):
+    # int(text) accepts more (underscores, other digits); the habit is an ASCII decimal integer.
+    return str(int(text)) if re.fullmatch(r"\s*[+-]?[0-9]+\s*", text, re.ASCII) else text
+
+
+def reparse_number(text):
+    pattern = r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*"
+    return js_number(float(text)) if re.fullmatch(pattern, text, re.ASCII) else text
+
+
+def manual_hmac(key, msg, inner=0x36, outer=0x5c, fit=None):
+    """RFC 2104 written out, with a pluggable way to fit the key to the 64-byte block."""
+    key = fit(key) if fit else (hashlib.sha256(key).digest() if len(key) > 64 else key)
+    key = key[:64].ljust(64, b"\0")
+    inner_hash = hashlib.sha256(bytes(b ^ inner for b in key) + msg).digest()
+    return hashlib.sha256(bytes(b ^ outer for b in key) + inner_hash).hexdigest()
 
 
 def oracle(case):
@@ -127,7 +153,8 @@ def oracle(case):
     out["WRONG_DIGEST"] = [
         [name, on_msg(lambda m, d=d: mac_hex(key, m.encode("utf-8"), d))]
         for name, d in (("sha1", hashlib.sha1), ("md5", hashlib.md5),
-                        ("sha512", hashlib.sha512), ("sha224", hashlib.sha224))
+                        ("sha512", hashlib.sha512), ("sha224", hashlib.sha224),
+                        ("sha384", hashlib.sha384))
     ]
     out["KEY_MESSAGE_SWAPPED"] = [["default", on_msg(lambda m: mac_hex(m.encode("utf-8"), key))]]
     out["SECRET_HEX_DECODED"] = [["node", h(msg, node_hex(secret))]]
@@ -177,6 +204,41 @@ def oracle(case):
         ]
     else:
         out["NUMERIC_ID_MISFORMAT"] = [[v, reference] for v in ("float", "exponent", "float64-rounded")]
+    zero_uid = None if is_int(raw_uid) and raw_uid == 0 else uid
+    out["ZERO_ID_ABSENT"] = [["default", h(zero_uid if zero_uid is not None else email)]]
+    from_text_uid = isinstance(raw_uid, str) and uid is not None
+    out["NUMERIC_STRING_REPARSED"] = [
+        [name, h(fn(uid)) if from_text_uid else reference]
+        for name, fn in (("integer", reparse_integer), ("number", reparse_number))
+    ]
+    if is_int(raw_uid):
+        out["LOCALE_GROUPED_ID"] = [
+            ["comma", h(format(raw_uid, ","))],
+            ["dot", h(format(raw_uid, ",").replace(",", "."))],
+        ]
+    else:
+        out["LOCALE_GROUPED_ID"] = [["comma", reference], ["dot", reference]]
+    out["JSON_STRINGIFIED_ID"] = [
+        ["default", h(json.dumps(uid, ensure_ascii=False)) if from_text_uid else reference]
+    ]
+    out["NUL_TERMINATED_INPUT"] = [["default", on_msg(lambda m: h(m.split("\0")[0]))]]
+    out["URL_ENCODED_INPUT"] = [
+        ["percent", on_msg(lambda m: h(urllib.parse.quote(m, safe="-_.!~*'()")))],
+        ["form", on_msg(lambda m: h(urllib.parse.quote_plus(m)))],
+    ]
+    out["SECRET_NUL_TERMINATED"] = [["default", h(msg, secret.split("\0")[0].encode("utf-8"))]]
+    by_chars = (lambda k: hashlib.sha256(k).digest() if len(k.decode("utf-8")) > 64 else k)
+    out["HAND_WRITTEN_HMAC"] = [
+        ["long-key-truncated", on_msg(lambda m: manual_hmac(key, m.encode("utf-8"), fit=lambda k: k))],
+        ["long-key-by-chars", on_msg(lambda m: manual_hmac(key, m.encode("utf-8"), fit=by_chars))],
+        ["pads-swapped", on_msg(lambda m: manual_hmac(key, m.encode("utf-8"), 0x5c, 0x36))],
+    ]
+    out["DECORATED_HEX"] = [
+        ["dash-upper", on_tag(lambda t: "-".join("%02X" % b for b in t))],
+        ["colon", on_tag(lambda t: ":".join("%02x" % b for b in t))],
+        ["0x", on_tag(lambda t: "0x" + t.hex())],
+    ]
+    out["TRAILING_NEWLINE_IN_OUTPUT"] = [["default", on_tag(lambda t: t.hex() + "\n")]]
     return {"reference": reference, "mistakes": out}
 
 

@@ -51,6 +51,14 @@ fn cases() -> Vec<Value> {
         json!({"secret": "secret", "user_id": "null"}),
         json!({"secret": "secret", "user_id": "𝔘𝔫𝔦 café"}),
         json!({"secret": "\tsecret\r\n", "email": "ADA@EXAMPLE.COM"}),
+        json!({"secret": "secret", "user_id": "007"}),
+        json!({"secret": "secret", "user_id": "1e3", "email": "ada@example.com"}),
+        json!({"secret": "secret", "user_id": " +42 "}),
+        json!({"secret": "secret", "user_id": 0, "email": "ada@example.com"}),
+        json!({"secret": "secret", "user_id": "user\u{0}tail"}),
+        json!({"secret": "sec\u{0}ret", "user_id": "87"}),
+        json!({"secret": "é".repeat(40), "user_id": "87"}),
+        json!({"secret": "secret", "user_id": "say \"hi\"\n"}),
     ]
 }
 

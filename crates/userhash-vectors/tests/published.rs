@@ -377,6 +377,16 @@ fn every_catalogue_mistake_is_caught_by_a_valid_case() {
         "STRINGIFIED_NULL",
         "HTML_ESCAPED_INPUT",
         "NUMERIC_ID_MISFORMAT",
+        "ZERO_ID_ABSENT",
+        "NUMERIC_STRING_REPARSED",
+        "LOCALE_GROUPED_ID",
+        "JSON_STRINGIFIED_ID",
+        "NUL_TERMINATED_INPUT",
+        "URL_ENCODED_INPUT",
+        "SECRET_NUL_TERMINATED",
+        "HAND_WRITTEN_HMAC",
+        "DECORATED_HEX",
+        "TRAILING_NEWLINE_IN_OUTPUT",
     ];
     let catalogue: Vec<&str> = Mistake::CATALOGUE
         .iter()

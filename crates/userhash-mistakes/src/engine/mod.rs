@@ -120,7 +120,7 @@ impl<'a> Fields<'a> {
 #[derive(Clone, Copy)]
 pub(crate) enum Apply {
     Selection(fn(&Fields<'_>) -> Option<Selected>),
-    Rendering(fn(&Ident) -> String),
+    Rendering(fn(&Selected) -> String),
     Text(fn(&str) -> String),
     Encoding(fn(&str) -> Vec<u8>),
     Key(fn(&str) -> Vec<u8>),
@@ -267,8 +267,8 @@ impl Pipeline {
             return Some(None);
         };
         let mut text = match self.stage(Stage::Rendering).next() {
-            Some(Apply::Rendering(render)) => render(&selected.ident),
-            _ => stages::rendering::reference(&selected.ident),
+            Some(Apply::Rendering(render)) => render(&selected),
+            _ => stages::rendering::reference(&selected),
         };
         for apply in self.stage(Stage::Text) {
             if let Apply::Text(transform) = apply {

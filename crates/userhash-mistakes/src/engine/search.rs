@@ -121,11 +121,11 @@ pub fn explain(input: &Input<'_>, observed: &Answer) -> Vec<Pipeline> {
     let mut rendered: Layer<String> = Layer::new();
     for (value, set) in selected.iter() {
         let Some(value) = value else { continue };
-        rendered.insert(rendering::reference(&value.ident), set.clone());
+        rendered.insert(rendering::reference(value), set.clone());
         if set.len() < MAX_DEVIATIONS {
             for (id, apply) in of_stage(Stage::Rendering) {
                 if let Apply::Rendering(render) = apply {
-                    rendered.insert(render(&value.ident), with(set, id));
+                    rendered.insert(render(value), with(set, id));
                 }
             }
         }

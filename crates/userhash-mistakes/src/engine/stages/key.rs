@@ -31,4 +31,9 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         "default",
         Apply::Key(|s| s.trim().as_bytes().to_vec()),
     ),
+    dev(
+        Mistake::SecretNulTerminated,
+        "default",
+        Apply::Key(|s| s.split('\0').next().unwrap_or_default().as_bytes().to_vec()),
+    ),
 ];

@@ -64,4 +64,35 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         "160-bit",
         Apply::Output(|tag| hex(tag).chars().take(40).collect()),
     ),
+    dev(
+        Mistake::DecoratedHex,
+        "dash-upper",
+        // C#'s BitConverter.ToString.
+        Apply::Output(|tag| {
+            tag.iter()
+                .map(|byte| format!("{byte:02X}"))
+                .collect::<Vec<_>>()
+                .join("-")
+        }),
+    ),
+    dev(
+        Mistake::DecoratedHex,
+        "colon",
+        Apply::Output(|tag| {
+            tag.iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect::<Vec<_>>()
+                .join(":")
+        }),
+    ),
+    dev(
+        Mistake::DecoratedHex,
+        "0x",
+        Apply::Output(|tag| format!("0x{}", hex(tag))),
+    ),
+    dev(
+        Mistake::TrailingNewlineInOutput,
+        "default",
+        Apply::Output(|tag| format!("{}\n", hex(tag))),
+    ),
 ];

@@ -65,6 +65,14 @@ fn trimmed(fields: &Fields<'_>) -> Option<Selected> {
     })
 }
 
+/// A truthiness test on the user_id: the integer 0 counts as absent.
+fn zero_absent(fields: &Fields<'_>) -> Option<Selected> {
+    match fields.user_id_ident() {
+        Some(Ident::Integer(0)) => email(fields),
+        _ => reference(fields),
+    }
+}
+
 pub(crate) const DEVIATIONS: &[Deviation] = &[
     dev(
         Mistake::EmailWhenUserIdPresent,
@@ -97,5 +105,10 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         Mistake::StringifiedNull,
         "nil",
         Apply::Selection(|fields| stringified(fields, "nil")),
+    ),
+    dev(
+        Mistake::ZeroIdAbsent,
+        "default",
+        Apply::Selection(zero_absent),
     ),
 ];

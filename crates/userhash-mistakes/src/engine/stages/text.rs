@@ -22,6 +22,22 @@ fn ascii_replaced(text: &str, per_utf16_unit: bool) -> String {
     out
 }
 
+/// Percent-encoding of the UTF-8 bytes, keeping ASCII letters, digits and `keep`; a space
+/// becomes `+` when `plus` (forms).
+fn url_encoded(text: &str, keep: &[u8], plus: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || keep.contains(&byte) {
+            out.push(char::from(byte));
+        } else if plus && byte == b' ' {
+            out.push('+');
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 pub(crate) const DEVIATIONS: &[Deviation] = &[
     dev(
         Mistake::LowercasedInput,
@@ -77,5 +93,22 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         Mistake::HtmlEscapedInput,
         "minimal",
         Apply::Text(|t| html_escape(t, None)),
+    ),
+    dev(
+        Mistake::NulTerminatedInput,
+        "default",
+        Apply::Text(|t| t.split('\0').next().unwrap_or_default().to_owned()),
+    ),
+    dev(
+        Mistake::UrlEncodedInput,
+        "percent",
+        // JavaScript's encodeURIComponent.
+        Apply::Text(|t| url_encoded(t, b"-_.!~*'()", false)),
+    ),
+    dev(
+        Mistake::UrlEncodedInput,
+        "form",
+        // Python's urllib.parse.quote_plus, PHP's urlencode.
+        Apply::Text(|t| url_encoded(t, b"-_.~", true)),
     ),
 ];
