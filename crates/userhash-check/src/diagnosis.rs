@@ -117,22 +117,48 @@ fn withdraw_integer_rejection_from_a_port_that_rejects_everything(results: &mut 
     }
 }
 
-/// A port's verifier recomputes the hash with its own `user_hash` and compares. So where the
-/// run's pipeline is known, a verify failure is the pipeline's too when it explains it: a
+/// A port's verifier computes the hash with its own `user_hash` and compares. So a verify
+/// failure is explained by the run's pipeline when that pipeline's hash makes the decision (a
 /// refused correct hash on a case whose hash the pipeline changes, an accepted wrong hash that
-/// is the pipeline's own answer. Other verify failures keep what their case alone says.
+/// is the pipeline's own); else by the one verifier mistake (see
+/// `userhash_mistakes::engine::explain_verify`) that, with the pipeline's hashes, reproduces
+/// every decision of the run. A verify failure neither explains loses the names its case
+/// alone suggested: the rest of the run contradicts them.
 fn explain_verify_failures_by_the_ports_pipeline(
     cases: &[Case<'_>],
     results: &mut [CaseResult],
     pipelines: &[userhash_mistakes::engine::Pipeline],
 ) {
-    for (case, result) in cases.iter().zip(results.iter_mut()) {
-        let Case::Verify(verify) = case else { continue };
+    let indices: Vec<usize> = (0..cases.len())
+        .filter(|&i| matches!(cases[i], Case::Verify(_)))
+        .collect();
+    let observations: Vec<userhash_mistakes::engine::VerifyObservation<'_>> = indices
+        .iter()
+        .filter_map(|&i| match cases[i] {
+            Case::Verify(verify) => Some((
+                classify::mistake_input(&cases[i]),
+                verify.input.user_hash.as_str(),
+                results[i].actual.get("valid").and_then(Value::as_bool),
+            )),
+            Case::UserHash(_) => None,
+        })
+        .collect();
+    // The port's own hashes: its pipeline when the run named exactly one.
+    let own = match pipelines {
+        [one] => one.clone(),
+        _ => userhash_mistakes::engine::Pipeline::default(),
+    };
+    let verifier = userhash_mistakes::engine::explain_verify(&observations, &own);
+    for (position, &i) in indices.iter().enumerate() {
+        let Case::Verify(verify) = cases[i] else {
+            continue;
+        };
+        let result = &mut results[i];
         let accepted = match result.actual.get("valid") {
             Some(Value::Bool(accepted)) if *accepted != verify.expected.valid => *accepted,
             _ => continue,
         };
-        let input = classify::mistake_input(case);
+        let input = classify::mistake_input(&cases[i]);
         let reference = userhash_mistakes::engine::Pipeline::default().answer(&input);
         let explains = |pipeline: &&userhash_mistakes::engine::Pipeline| {
             let answer = pipeline.answer(&input);
@@ -146,6 +172,14 @@ fn explain_verify_failures_by_the_ports_pipeline(
             result.diagnosis = pipeline.mistakes();
             result.explained_by = Some(pipeline.name());
             result.hint = Some(hint_of(&pipeline.mistakes()));
+        } else if let (Some(mistake), true) = (verifier.mistake, verifier.cases.contains(&position))
+        {
+            result.diagnosis = vec![mistake];
+            result.explained_by = Some(mistake.name().to_owned());
+            result.hint = Some(mistake.hint().to_owned());
+        } else {
+            result.diagnosis.clear();
+            result.explained_by = None;
         }
     }
 }

@@ -113,8 +113,9 @@ fn human_output_of_a_conformant_port() {
 }
 
 /// Variants that only acceptable cases reveal: a port with them conforms, with warnings.
-const WARNING_ONLY_VARIANTS: [(&str, &str); 7] = [
+const WARNING_ONLY_VARIANTS: [(&str, &str); 8] = [
     ("NUMERIC_ID_MISFORMAT", "float64-rounded"),
+    ("VERIFIER_IGNORES_CASE", "default"),
     ("TYPE_COERCED", "ignored"),
     ("TYPE_COERCED", "python"),
     ("TYPE_COERCED", "javascript"),
@@ -141,7 +142,8 @@ fn every_catalogue_mistake_is_diagnosed() {
     let mut lines = Vec::new();
     let mistakes = userhash_mistakes::Mistake::CATALOGUE
         .iter()
-        .chain(userhash_mistakes::Mistake::VALIDATION);
+        .chain(userhash_mistakes::Mistake::VALIDATION)
+        .chain(userhash_mistakes::Mistake::VERIFIER);
     for mistake in mistakes {
         let name = mistake.name();
         let offered: Vec<&str> = fixture_variants

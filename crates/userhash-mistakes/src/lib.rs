@@ -172,6 +172,30 @@ pub enum Mistake {
     /// An integer user_id rejected as if it had to be a string (`typeof id !== "string"`, a
     /// strict schema); apps with numeric database keys then send no hash at all.
     IntegerUserIdRejected,
+    /// A verifier that accepts any presented hash (a comparison that always succeeds, an
+    /// exception swallowed into `true`).
+    VerifierAcceptsAnything,
+    /// A verifier that accepts a prefix of the correct hash (`expected.startsWith(presented)`),
+    /// the empty string included.
+    VerifierAcceptsPrefix,
+    /// A verifier that accepts the correct hash with anything after it
+    /// (`presented.startsWith(expected)`).
+    VerifierAcceptsOverlong,
+    /// A verifier that compares only the first 32 hex digits.
+    VerifierComparesPrefix,
+    /// A verifier that ignores case when comparing hex.
+    VerifierIgnoresCase,
+    /// A verifier that trims whitespace from the presented hash before comparing.
+    VerifierStripsInput,
+    /// A verifier that hex-decodes the presented hash leniently (Node's `Buffer.from(s,
+    /// 'hex')` stops at the first pair that is not hex) and compares bytes.
+    VerifierLenientHex,
+    /// A verifier that compares the hashes as numbers, so leading zeros do not matter.
+    VerifierNumericCompare,
+    /// A verifier that lets any hash through for a user with no identifier.
+    VerifierSkipsUnidentified,
+    /// A verifier that accepts an empty hash (an absent header treated as "nothing to check").
+    VerifierAcceptsEmpty,
     /// The hash was made with another platform's (or a test workspace's) secret: the most
     /// common support answer. Not recomputable from the input; see [`match_other_secrets`].
     WrongPlatformSecret,
@@ -226,12 +250,28 @@ impl Mistake {
         Mistake::IntegerUserIdRejected,
     ];
 
+    /// The mistakes of a verifier that compares a presented hash with the one it computes:
+    /// named from the verify cases (see [`engine::explain_verify`]).
+    pub const VERIFIER: &'static [Mistake] = &[
+        Mistake::VerifierAcceptsAnything,
+        Mistake::VerifierAcceptsPrefix,
+        Mistake::VerifierAcceptsOverlong,
+        Mistake::VerifierComparesPrefix,
+        Mistake::VerifierIgnoresCase,
+        Mistake::VerifierStripsInput,
+        Mistake::VerifierLenientHex,
+        Mistake::VerifierNumericCompare,
+        Mistake::VerifierSkipsUnidentified,
+        Mistake::VerifierAcceptsEmpty,
+    ];
+
     /// Every mistake: the [`CATALOGUE`](Mistake::CATALOGUE), the
-    /// [`VALIDATION`](Mistake::VALIDATION) mistakes, then [`Mistake::WrongPlatformSecret`].
+    /// [`VALIDATION`](Mistake::VALIDATION) and [`VERIFIER`](Mistake::VERIFIER) mistakes, then
+    /// [`Mistake::WrongPlatformSecret`].
     pub const ALL: &'static [Mistake] = &{
-        // Built from the two lists so they cannot drift apart.
+        // Built from the lists so they cannot drift apart.
         let mut all = [Mistake::WrongPlatformSecret;
-            Mistake::CATALOGUE.len() + Mistake::VALIDATION.len() + 1];
+            Mistake::CATALOGUE.len() + Mistake::VALIDATION.len() + Mistake::VERIFIER.len() + 1];
         let mut index = 0;
         while index < Mistake::CATALOGUE.len() {
             all[index] = Mistake::CATALOGUE[index];
@@ -242,6 +282,12 @@ impl Mistake {
             all[index] = Mistake::VALIDATION[validation];
             index += 1;
             validation += 1;
+        }
+        let mut verifier = 0;
+        while verifier < Mistake::VERIFIER.len() {
+            all[index] = Mistake::VERIFIER[verifier];
+            index += 1;
+            verifier += 1;
         }
         all
     };
@@ -291,6 +337,16 @@ impl Mistake {
             Mistake::EmptySecretAccepted => "EMPTY_SECRET_ACCEPTED",
             Mistake::TypeCoerced => "TYPE_COERCED",
             Mistake::IntegerUserIdRejected => "INTEGER_USER_ID_REJECTED",
+            Mistake::VerifierAcceptsAnything => "VERIFIER_ACCEPTS_ANYTHING",
+            Mistake::VerifierAcceptsPrefix => "VERIFIER_ACCEPTS_PREFIX",
+            Mistake::VerifierAcceptsOverlong => "VERIFIER_ACCEPTS_OVERLONG",
+            Mistake::VerifierComparesPrefix => "VERIFIER_COMPARES_PREFIX",
+            Mistake::VerifierIgnoresCase => "VERIFIER_IGNORES_CASE",
+            Mistake::VerifierStripsInput => "VERIFIER_STRIPS_INPUT",
+            Mistake::VerifierLenientHex => "VERIFIER_LENIENT_HEX",
+            Mistake::VerifierNumericCompare => "VERIFIER_NUMERIC_COMPARE",
+            Mistake::VerifierSkipsUnidentified => "VERIFIER_SKIPS_UNIDENTIFIED",
+            Mistake::VerifierAcceptsEmpty => "VERIFIER_ACCEPTS_EMPTY",
             Mistake::WrongPlatformSecret => "WRONG_PLATFORM_SECRET",
         }
     }
@@ -409,6 +465,24 @@ impl Mistake {
             Mistake::TypeCoerced => {
                 "the reference rejects a user_id that is not a string or an integer, and an email that is not a string, where this port turned it into text; acceptable, but have the app send ids as strings or integers"
             }
+            Mistake::VerifierAcceptsAnything
+            | Mistake::VerifierAcceptsPrefix
+            | Mistake::VerifierAcceptsOverlong
+            | Mistake::VerifierComparesPrefix
+            | Mistake::VerifierStripsInput
+            | Mistake::VerifierLenientHex
+            | Mistake::VerifierNumericCompare => {
+                "compare the presented hash with the 64 lowercase hex digits you compute, whole and exactly, in constant time (hmac.compare_digest, crypto.timingSafeEqual after a length check, hash_equals)"
+            }
+            Mistake::VerifierIgnoresCase => {
+                "acceptable, but the upstream service documents lowercase hex: compare exactly"
+            }
+            Mistake::VerifierSkipsUnidentified => {
+                "refuse every hash presented for a user with neither a user_id nor an email: there is nothing it can be valid for"
+            }
+            Mistake::VerifierAcceptsEmpty => {
+                "refuse an empty or missing hash; only the exact hash passes"
+            }
             Mistake::IntegerUserIdRejected => {
                 "accept an integer user_id and hash its plain decimal digits (42 is hashed as \"42\")"
             }
@@ -470,7 +544,17 @@ impl Mistake {
             | Mistake::NulTerminatedInput
             | Mistake::SecretNulTerminated
             | Mistake::TrailingNewlineInOutput
-            | Mistake::IntegerUserIdRejected => &["default"],
+            | Mistake::IntegerUserIdRejected
+            | Mistake::VerifierAcceptsAnything
+            | Mistake::VerifierAcceptsPrefix
+            | Mistake::VerifierAcceptsOverlong
+            | Mistake::VerifierComparesPrefix
+            | Mistake::VerifierIgnoresCase
+            | Mistake::VerifierStripsInput
+            | Mistake::VerifierLenientHex
+            | Mistake::VerifierNumericCompare
+            | Mistake::VerifierSkipsUnidentified
+            | Mistake::VerifierAcceptsEmpty => &["default"],
         }
     }
 
@@ -545,7 +629,7 @@ impl Mistake {
     /// that makes this one deviation (see [`engine`]). Input validation changes no hash of
     /// input the reference accepts, so those mistakes answer as the reference does.
     fn compute(self, case: &Case<'_>) -> Vec<Variant> {
-        if Mistake::VALIDATION.contains(&self) {
+        if Mistake::VALIDATION.contains(&self) || Mistake::VERIFIER.contains(&self) {
             return self
                 .variants()
                 .iter()
@@ -924,9 +1008,9 @@ mod tests {
     }
 
     #[test]
-    fn all_is_catalogue_then_validation_then_wrong_platform_secret() {
+    fn all_is_catalogue_then_validation_then_verifier_then_wrong_platform_secret() {
         assert_eq!(
-            Mistake::CATALOGUE.len() + Mistake::VALIDATION.len() + 1,
+            Mistake::CATALOGUE.len() + Mistake::VALIDATION.len() + Mistake::VERIFIER.len() + 1,
             Mistake::ALL.len()
         );
         assert_eq!(
@@ -936,9 +1020,14 @@ mod tests {
         assert_eq!(Mistake::ALL.last(), Some(&Mistake::WrongPlatformSecret));
         // Declaration order = catalogue order, so `Ord` sorts as reports list.
         assert!(Mistake::ALL.windows(2).all(|pair| pair[0] < pair[1]));
+        let validation_end = Mistake::CATALOGUE.len() + Mistake::VALIDATION.len();
         assert_eq!(
-            &Mistake::ALL[Mistake::CATALOGUE.len()..Mistake::ALL.len() - 1],
+            &Mistake::ALL[Mistake::CATALOGUE.len()..validation_end],
             Mistake::VALIDATION
+        );
+        assert_eq!(
+            &Mistake::ALL[validation_end..Mistake::ALL.len() - 1],
+            Mistake::VERIFIER
         );
         for &mistake in Mistake::CATALOGUE.iter().chain(Mistake::VALIDATION) {
             assert!(!mistake.variants().is_empty());

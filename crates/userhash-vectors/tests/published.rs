@@ -482,6 +482,47 @@ fn every_validation_mistake_is_caught_at_its_verdict() {
     }
 }
 
+/// Every verifier mistake accepts a hash some verify case refuses: `invalid` cases for those
+/// that let a wrong hash through, only the `acceptable` uppercase case for a verifier that
+/// ignores case (accepting the right hash in uppercase gives nobody access they should not
+/// have).
+#[test]
+fn every_verifier_mistake_is_caught_at_its_verdict() {
+    use userhash_mistakes::engine::verifier_decision;
+    let file = verify_file();
+    for &mistake in Mistake::VERIFIER {
+        let verdicts: Vec<Verdict> = file
+            .tests
+            .iter()
+            .filter(|case| {
+                let input = Input {
+                    secret: &case.input.secret,
+                    user_id: case.input.user_id.as_ref(),
+                    email: case.input.email.as_ref(),
+                };
+                verifier_decision(Some(mistake), &input, &case.input.user_hash)
+                    .is_some_and(|decided| decided != case.expected.valid)
+            })
+            .map(|case| case.result)
+            .collect();
+        let want = if mistake == Mistake::VerifierIgnoresCase {
+            Verdict::Acceptable
+        } else {
+            Verdict::Invalid
+        };
+        assert!(
+            verdicts.contains(&want),
+            "{mistake} is caught by {verdicts:?}"
+        );
+        if want == Verdict::Acceptable {
+            assert!(
+                verdicts.iter().all(|v| *v == want),
+                "{mistake}: {verdicts:?}"
+            );
+        }
+    }
+}
+
 fn message_lengths() -> Vec<usize> {
     user_hash_file()
         .tests

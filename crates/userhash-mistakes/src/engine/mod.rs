@@ -11,6 +11,7 @@
 
 mod search;
 pub(crate) mod stages;
+mod verifier;
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -23,7 +24,8 @@ use userhash::UserId;
 
 use crate::{Answer, Input, Mistake};
 
-pub use search::{explain, explain_run, RunDiagnosis};
+pub use search::{explain, explain_run, Explained, RunDiagnosis};
+pub use verifier::{explain_verify, verifier_decision, VerifyDiagnosis, VerifyObservation};
 
 /// Deviations a searched pipeline makes at most. Two covers the ports that combine two habits
 /// (trimming the input *and* printing uppercase hex) while keeping the search well under a
