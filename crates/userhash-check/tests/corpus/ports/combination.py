@@ -141,7 +141,7 @@ def secret_newline_html_escaped(secret, user_id, email):
 
 @port("python-none-truncated", stages=["selection", "output", "combination"],
       habit="`str(user.id)` (\"None\" when logged out) and `hexdigest()[:32]` for a short cookie",
-      fair=["STRINGIFIED_NULL", "TRUNCATED_HASH"], status="mandatory",
+      fair=["STRINGIFIED_NULL", "HASH_FOR_UNIDENTIFIED", "TRUNCATED_HASH"], status="mandatory",
       reveals=["email-only", "user-id-only"])
 def python_none_truncated(secret, user_id, email):
     identifier = str(user_id) if user_id != "" else email
@@ -195,7 +195,8 @@ def node_hex_secret_sha512(secret, user_id, email):
       habit="`str(user_id or email)`: 0 falls through to the email, and an anonymous visitor is "
             "signed as \"None\"",
       evidence="Django packages: `str(user_id) if user_id else email`; one can hash \"None\"",
-      fair=["FALSY_USER_ID_ABSENT", "EMAIL_WHEN_USER_ID_PRESENT", "STRINGIFIED_NULL"],
+      fair=["FALSY_USER_ID_ABSENT", "EMAIL_WHEN_USER_ID_PRESENT", "STRINGIFIED_NULL",
+            "HASH_FOR_UNIDENTIFIED"],
       status="mandatory", reveals=["user-id-integer-zero-with-email", "unidentified-missing"])
 def python_str_or(secret, user_id, email):
     identifier = str(user_id or email)

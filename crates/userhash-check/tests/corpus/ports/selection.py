@@ -70,7 +70,8 @@ def php_empty_check(secret, user_id, email):
       habit="`str(request.user.pk)`: an anonymous user's pk is None, hashed as \"None\"; only an "
             "empty user_id falls back to the email",
       evidence="Django packages: one can hash the string \"None\"",
-      fair=["STRINGIFIED_NULL"], status="mandatory", reveals=["email-only", "unidentified-missing"])
+      fair=["STRINGIFIED_NULL", "HASH_FOR_UNIDENTIFIED"], status="mandatory",
+      reveals=["email-only", "unidentified-missing"])
 def python_str_of_none(secret, user_id, email):
     identifier = str(user_id) if user_id != "" else email
     if not identifier:
@@ -81,7 +82,7 @@ def python_str_of_none(secret, user_id, email):
 @port("js-template-literal", stages=["selection"],
       habit="JavaScript `${user.id}`: a missing id becomes \"undefined\", a null one \"null\"",
       evidence="STRINGIFIED_NULL: \"undefined\" ids; Intercom warns against placeholder ids",
-      fair=["STRINGIFIED_NULL"], status="mandatory", sees_undefined=True,
+      fair=["STRINGIFIED_NULL", "HASH_FOR_UNIDENTIFIED"], status="mandatory", sees_undefined=True,
       reveals=["email-only", "user-id-null-with-email"])
 def js_template_literal(secret, user_id, email):
     def js_string(value):
@@ -97,7 +98,8 @@ def js_template_literal(secret, user_id, email):
 @port("go-sprint-nil", stages=["selection"],
       habit="Go `fmt.Sprint(payload[\"user_id\"])` on a map from json.Unmarshal: a nil interface "
             "prints \"<nil>\"",
-      fair=["STRINGIFIED_NULL"], target=["STRINGIFIED_NULL (<nil>)"], status="mandatory",
+      fair=["STRINGIFIED_NULL", "HASH_FOR_UNIDENTIFIED"], target=["STRINGIFIED_NULL (<nil>)"],
+      status="mandatory",
       reveals=["email-only", "unidentified-null"])
 def go_sprint_nil(secret, user_id, email):
     identifier = "<nil>" if user_id is None else str(user_id)
@@ -111,7 +113,7 @@ def go_sprint_nil(secret, user_id, email):
 @port("java-string-valueof", stages=["selection"],
       habit="Java `String.valueOf(params.get(\"user_id\"))`: a null Object becomes \"null\", which "
             "is not empty, so the email is never reached",
-      fair=["STRINGIFIED_NULL"], status="mandatory", reveals=["email-only"])
+      fair=["STRINGIFIED_NULL", "HASH_FOR_UNIDENTIFIED"], status="mandatory", reveals=["email-only"])
 def java_string_valueof(secret, user_id, email):
     identifier = "null" if user_id is None else str(user_id)
     if identifier == "":  # Java isEmpty()
@@ -124,7 +126,8 @@ def java_string_valueof(secret, user_id, email):
 @port("lua-tostring-nil", stages=["selection"],
       habit="Lua (an OpenResty plugin) `tostring(body.user_id)`: the decoder maps null to nil, and "
             "tostring(nil) is \"nil\"",
-      fair=["STRINGIFIED_NULL"], status="mandatory", reveals=["email-only", "unidentified-missing"])
+      fair=["STRINGIFIED_NULL", "HASH_FOR_UNIDENTIFIED"], status="mandatory",
+      reveals=["email-only", "unidentified-missing"])
 def lua_tostring_nil(secret, user_id, email):
     identifier = "nil" if user_id is None else str(user_id)
     if identifier == "":
@@ -166,7 +169,7 @@ def rails_present(secret, user_id, email):
 @port("blank-user-id-absent", stages=["selection"],
       habit="`if user_id and str(user_id).strip()`: a whitespace-only user_id is \"blank\", so the "
             "email is hashed (or nothing), though the value itself is never trimmed",
-      fair=["BLANK_IDENTIFIER_ABSENT", "MISSING_HASH", "EMAIL_WHEN_USER_ID_PRESENT"],
+      fair=["BLANK_IDENTIFIER_ABSENT", "TRIMMED_INPUT", "MISSING_HASH", "EMAIL_WHEN_USER_ID_PRESENT"],
       status="acceptable-only",
       reveals=["user-id-whitespace-only", "user-id-whitespace-only-with-email"])
 def blank_user_id_absent(secret, user_id, email):
