@@ -18,7 +18,7 @@ def _mac(secret, identifier):
     return hmac.new(secret.encode("utf-8"), identifier.encode("utf-8"), hashlib.sha256)
 
 
-@port("java-format-02X", stages=["output"],
+@port("java-format-upper-02x", stages=["output"],
       habit="Java `String.format(\"%02X\", b)` per byte",
       evidence="the 2016 official \"other languages\" list printed uppercase in Java, Groovy and C#",
       fair=["UPPERCASE_HEX"], status="mandatory", reveals=["user-id-only"])
