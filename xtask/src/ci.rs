@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::runtime;
 use crate::testsum::TestTotals;
 use crate::util;
-use crate::{actionlint, fuzz, ports, proptest, vectors};
+use crate::{actionlint, corpus, fuzz, ports, proptest, vectors};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -116,6 +116,12 @@ pub const STEPS: &[(&str, &str, StepFn)] = &[
         "ports",
         "every reference port through the checker (cargo xtask ports)",
         |_| ports::step(),
+    ),
+    (
+        "corpus",
+        "the diagnosis corpus through the checker: every port that must be caught is; naming \
+         shares reported (cargo xtask corpus)",
+        |_| corpus::step(),
     ),
     (
         "bench",

@@ -4,6 +4,7 @@
 mod actionlint;
 mod bench;
 mod ci;
+mod corpus;
 mod drift;
 mod fuzz;
 mod ports;
@@ -23,6 +24,11 @@ const JOBS: &[(&str, &str)] = &[
     (
         "ports",
         "run the reference ports through the checker; --format text|markdown|json",
+    ),
+    (
+        "corpus",
+        "the diagnosis corpus through the checker: share caught, fairly and wrongly named; \
+         --format text|markdown|json, --write (docs/DIAGNOSIS.md)",
     ),
     (
         "vectors",
@@ -56,6 +62,7 @@ fn main() -> ExitCode {
     let result = match job.as_str() {
         "ci" => ci::run(rest),
         "ports" => ports::run(rest),
+        "corpus" => corpus::run(rest),
         "vectors" => vectors::run(rest),
         "proptest" => proptest::run(rest),
         "bench" => bench::run(rest),

@@ -21,7 +21,7 @@ fn build_dir() -> PathBuf {
 }
 
 /// Builds the checker once (debug) and returns its path.
-fn build_checker() -> Result<PathBuf, String> {
+pub fn build_checker() -> Result<PathBuf, String> {
     let mut cmd = util::cargo();
     cmd.args(["build", "-q", "-p", "userhash-check"]);
     let cap = util::run_captured(&mut cmd)?;

@@ -1,0 +1,220 @@
+"""The registry of the diagnosis corpus: every wrong port, what it imitates, and its fair names.
+
+A port is one function, registered with the `port` decorator:
+
+    @port("email-first", stages=["selection"], fair=["EMAIL_WHEN_USER_ID_PRESENT"],
+          status="mandatory", reveals=["user-id-and-email"],
+          habit="`email || userId`: the email is tried first", evidence="...")
+    def email_first(secret, user_id, email): ...
+
+A `user_hash` port returns the hash it would send (a string) or None (no hash), and raises
+ValueError to reject an input. A verifier port (`verifier=True`) is
+`verify(secret, user_id, email, presented) -> bool`; its user_hash is the correct one
+(`correct_user_hash`), so only its verify is wrong.
+
+Standard library only, and written apart from the checker's Rust catalogue
+(crates/userhash-mistakes): the ports imitate how people port the rule, not how the checker
+recomputes a mistake. Nothing here imports or mirrors that code.
+"""
+import hashlib
+import hmac
+
+# The stages of issue 10: every port exercises one or more. A combination port lists the stages of
+# both of its mistakes and "combination".
+STAGES = {
+    "selection": "selection and absence: which identifier, what counts as absent, stringified absences",
+    "rendering": "identifier rendering: integers as other languages print them, JSON-stringified ids",
+    "text": "text transforms: case, trimming, line ends and controls, invisible characters, "
+            "normalisation, escaping, length cuts",
+    "encoding": "encodings of the message and of the secret",
+    "key": "key handling and hand-written HMACs",
+    "digest": "digest and construction",
+    "output": "output: case, length, zeros, separators and prefixes, other encodings",
+    "verifier": "verifiers: user_hash right, verify wrong",
+    "combination": "two mistakes at once, as real code makes them",
+}
+
+STATUSES = {
+    "mandatory": "fails some valid or invalid case of the suite: the run is not conformant",
+    "acceptable-only": "deviates only on acceptable cases: the run conforms, with warnings",
+    "uncaught": "the current vectors cannot catch it (a finding about the suite, with the reason)",
+}
+
+# Names the diagnosis engine will add: a fair name for a mistake today's catalogue has no name
+# for. A name the catalogue gains leaves this list (the registry test says when).
+PLANNED_NAMES = {
+    "FALSY_USER_ID_ABSENT": "a user_id of 0 (or \"0\") taken for absent by a truthiness test",
+    "BLANK_IDENTIFIER_ABSENT": "a whitespace-only identifier taken for absent (Rails present?)",
+    "EMPTY_STRING_NOT_ABSENT": "an empty identifier taken for present: hashed, or blocking the email",
+    "PLACEHOLDER_STRING_ABSENT": "the strings \"null\", \"None\", \"undefined\", \"nil\" taken for absent",
+    "LOCALE_GROUPED_ID": "an integer user_id printed with thousands separators (1,000,000)",
+    "INTEGER_ID_OVERFLOW": "an integer user_id through a fixed-width type: wrapped, saturated, or a "
+                           "negative read as unsigned",
+    "NUMERIC_STRING_REPARSED": "a numeric-looking string user_id parsed as a number and printed back",
+    "SERIALIZED_INPUT": "the identifier serialised before hashing (JSON.stringify, repr, JSON escaping)",
+    "URL_ENCODED_INPUT": "the identifier percent- or form-encoded before hashing",
+    "URL_DECODED_INPUT": "the identifier form-decoded although it was not encoded (\"+\" became a space)",
+    "TAGS_STRIPPED": "HTML tags stripped from the identifier (PHP strip_tags)",
+    "BACKSLASH_ESCAPED_INPUT": "quotes, backslashes and NUL backslash-escaped (PHP addslashes)",
+    "LINE_ENDINGS_CHANGED": "line endings converted (CRLF to LF or LF to CRLF)",
+    "CONTROL_CHARACTERS_REMOVED": "control characters (NUL, tab, line ends) removed",
+    "WHITESPACE_COLLAPSED": "runs of whitespace collapsed to one space, and the ends trimmed",
+    "INVISIBLE_CHARACTERS_REMOVED": "zero-width characters and direction marks removed",
+    "FIRST_LINE_ONLY": "only the identifier's first line hashed",
+    "NUL_TERMINATED_INPUT": "the identifier cut at its first NUL (a C string)",
+    "LENGTH_LIMITED_INPUT": "the identifier cut to a fixed length (a column, a buffer)",
+    "EMAIL_CANONICALIZED": "the email canonicalised (a +tag removed)",
+    "CESU8_ENCODED": "characters outside the BMP encoded as two 3-byte surrogates (CESU-8, Java's "
+                     "modified UTF-8)",
+    "DOUBLE_UTF8_ENCODED": "UTF-8 bytes read as Latin-1 and encoded to UTF-8 again (mojibake)",
+    "ASCII_FOLDED": "accents folded away to ASCII (NFKD, then the marks dropped)",
+    "SECRET_NOT_UTF8": "the secret encoded as Latin-1, ASCII, UTF-16 or code units, not UTF-8",
+    "SECRET_QUOTED": "the secret kept the quotes of the env file it came from",
+    "SECRET_TRUNCATED": "the key cut to a fixed length (sizeof a pointer)",
+    "SECRET_NUL_TERMINATED": "the key's length counted with its NUL terminator",
+    "SECRET_PREHASHED": "the key is a hash of the secret",
+    "HAND_ROLLED_HMAC": "a hand-written HMAC with a wrong key schedule (block size, pads, long keys)",
+    "EMPTY_KEY": "the HMAC keyed with nothing although a secret was given",
+    "MESSAGE_PREHASHED": "the identifier hashed first, and its digest signed",
+    "HMAC_SUM_MISUSED": "Go's mac.Sum(msg): the identifier is prepended to the digest of nothing",
+    "EMPTY_HASH": "an empty string sent as the hash (the digest read twice)",
+    "SEPARATED_HEX": "hex with separators between the bytes (dashes, spaces, colons)",
+    "PREFIXED_HASH": "hex behind a prefix (0x, sha256=, a tool's label)",
+    "SIGNED_BYTE_HEX": "bytes printed as signed numbers (-80, ffffff80)",
+    "NIBBLES_SWAPPED": "each byte's two hex digits in the wrong order",
+    "HEX_ENCODED_TWICE": "the hex digest hex-encoded again (128 characters)",
+    "TRAILING_NEWLINE_IN_HASH": "the hash sent with the newline a tool printed after it",
+    "RAW_DIGEST_OUTPUT": "the raw digest bytes sent as text",
+    "BYTES_REPR_OUTPUT": "a Python 3 bytes object printed: b'...'",
+    "BYTE_ORDER_REVERSED": "the digest's bytes in reverse order (a little-endian integer)",
+    "VERIFY_ACCEPTS_ANYTHING": "the verifier accepts every (non-empty) hash",
+    "VERIFY_PARTIAL_MATCH": "the verifier compares a part: a prefix, a fixed length, a substring",
+    "VERIFY_CASE_INSENSITIVE": "the verifier ignores the hash's case",
+    "VERIFY_STRIPS_INPUT": "the verifier strips whitespace from the presented hash",
+    "VERIFY_LENIENT_HEX": "the verifier decodes the presented hex leniently, then compares bytes",
+    "VERIFY_NUMERIC_COMPARE": "the verifier compares the hashes as numbers",
+    "VERIFY_ACCEPTS_UNIDENTIFIED": "the verifier accepts any hash for an unidentified user",
+    "VERIFY_ACCEPTS_EMPTY": "the verifier accepts an empty hash",
+    "VERIFY_ACCEPTS_OTHER_FORMAT": "the verifier also accepts another encoding of the hash (base64)",
+    "VERIFY_ERRORS_INSTEAD_OF_REFUSING": "the verifier throws instead of answering false",
+}
+
+PORTS = []  # every registered Port, in registration order
+_NAMES = set()
+
+
+class Undefined:
+    """A field absent from the request, for ports that tell it from null (JavaScript)."""
+
+    def __repr__(self):
+        return "undefined"
+
+
+UNDEFINED = Undefined()
+
+
+class Port:
+    def __init__(self, fn, name, stages, habit, fair, status, reveals, evidence, target,
+                 uncaught_because, probes, verifier, own_validation, sees_undefined):
+        self.fn = fn
+        self.name = name
+        self.stages = list(stages)
+        self.habit = habit
+        self.fair = list(fair)
+        self.status = status
+        self.reveals = list(reveals)
+        self.evidence = evidence
+        self.target = list(target) if target else list(fair[:1])
+        self.uncaught_because = uncaught_because
+        self.probes = list(probes)
+        self.verifier = verifier
+        self.own_validation = own_validation
+        self.sees_undefined = sees_undefined
+
+    def describe(self):
+        """The registry entry as JSON (what `adapter.py --list` prints)."""
+        return {
+            "name": self.name,
+            "function": f"{self.fn.__module__}.{self.fn.__name__}",
+            "kind": "verify" if self.verifier else "user_hash",
+            "stages": self.stages,
+            "habit": self.habit,
+            "evidence": self.evidence,
+            "fair": self.fair,
+            "target": self.target,
+            "status": self.status,
+            "reveals": self.reveals,
+            "uncaught_because": self.uncaught_because,
+            "probes": self.probes,
+        }
+
+
+def port(name, *, stages, habit, fair, status, reveals=(), evidence=None, target=None,
+         uncaught_because=None, probes=(), verifier=False, own_validation=False,
+         sees_undefined=False):
+    """Registers one wrong port.
+
+    reveals: suite case ids the port gets wrong (checked by the registry test).
+    uncaught_because / probes: for an `uncaught` port, why the vectors miss it, and requests
+        (protocol-shaped, without seq) on which it does differ from the reference.
+    own_validation: the port gets the raw JSON values and does its own input checks (the
+        validation mistakes); otherwise the adapter rejects what the reference rejects first,
+        as the app's input layer would, so the port's one mistake is the one it is registered for.
+    sees_undefined: a missing field arrives as UNDEFINED rather than None (JavaScript ports).
+    """
+    def register(fn):
+        if name in _NAMES:
+            raise ValueError(f"port {name} registered twice")
+        _NAMES.add(name)
+        PORTS.append(Port(fn, name, stages, habit, fair, status, reveals, evidence, target,
+                          uncaught_because, probes, verifier, own_validation, sees_undefined))
+        return fn
+    return register
+
+
+def by_name(name):
+    return next((p for p in PORTS if p.name == name), None)
+
+
+# --- the app's input layer and the correct hash ------------------------------------------------
+
+def check_input(secret, user_id, email):
+    """Rejects what the reference rejects (ValueError), before any non-validating port runs."""
+    if not isinstance(secret, str) or secret == "":
+        raise ValueError("secret must be a non-empty string")
+    if user_id is not None and not isinstance(user_id, str) and type(user_id) is not int:
+        raise ValueError(f"user_id must be a string or an integer, got {type(user_id).__name__}")
+    if email is not None and not isinstance(email, str):
+        raise ValueError(f"email must be a string, got {type(email).__name__}")
+    for text in (secret, user_id, email):
+        if isinstance(text, str):
+            text.encode("utf-8")  # a lone surrogate is a UnicodeEncodeError, a ValueError
+
+
+def correct_user_hash(secret, user_id, email):
+    """The rule, for verifier ports (whose user_hash is right) and for the probes' expectations."""
+    if user_id is not None and user_id != "":
+        message = str(user_id)
+    elif email is not None and email != "":
+        message = email
+    else:
+        return None
+    return hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def user_hash_probe(secret, user_id=UNDEFINED, email=UNDEFINED):
+    """A user_hash request for an `uncaught` port's probes (absent fields left out)."""
+    request = {"cmd": "user_hash", "secret": secret}
+    if user_id is not UNDEFINED:
+        request["user_id"] = user_id
+    if email is not UNDEFINED:
+        request["email"] = email
+    return request
+
+
+def verify_probe(secret, presented, user_id=UNDEFINED, email=UNDEFINED):
+    """A verify request for an `uncaught` port's probes."""
+    request = user_hash_probe(secret, user_id, email)
+    request["cmd"] = "verify"
+    request["user_hash"] = presented
+    return request
