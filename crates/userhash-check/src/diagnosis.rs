@@ -50,7 +50,8 @@ fn name_the_ports_pipeline(
         .iter()
         .map(|&i| (classify::mistake_input(&cases[i]), answered(&results[i])))
         .collect();
-    let diagnosis = userhash_mistakes::engine::explain_run(&observations);
+    let mut diagnosis = userhash_mistakes::engine::explain_run(&observations);
+    withdraw_contradicted_groups(&mut diagnosis, |position| cases[indices[position]].flags());
     for group in &diagnosis.explained {
         for &position in &group.cases {
             let result = &mut results[indices[position]];
@@ -77,6 +78,35 @@ fn name_the_ports_pipeline(
         .into_iter()
         .map(|group| group.pipeline)
         .collect()
+}
+
+/// A pipeline that explains only part of a run is withdrawn when a failure it leaves
+/// unexplained shares a flag with a failure it explains: the port fails that kind of case in a
+/// way the pipeline does not predict, so the pipeline is likely not the port's mistake but a
+/// special case of it (a port that drops every integer user_id is not "ZERO_ID_ABSENT" because
+/// the two failures with 0 fit that). Repeated until no group is withdrawn.
+fn withdraw_contradicted_groups<'f>(
+    diagnosis: &mut userhash_mistakes::engine::RunDiagnosis,
+    flags: impl Fn(usize) -> &'f [String],
+) {
+    loop {
+        let unexplained: Vec<&String> = diagnosis
+            .unexplained
+            .iter()
+            .flat_map(|&position| flags(position))
+            .collect();
+        let Some(index) = diagnosis.explained.iter().position(|group| {
+            group
+                .cases
+                .iter()
+                .any(|&position| flags(position).iter().any(|f| unexplained.contains(&f)))
+        }) else {
+            return;
+        };
+        let group = diagnosis.explained.remove(index);
+        diagnosis.unexplained.extend(group.cases);
+        diagnosis.unexplained.sort_unstable();
+    }
 }
 
 /// The hint of a pipeline: each mistake's, in order.

@@ -153,6 +153,9 @@ pub enum Mistake {
     UrlEncodedInput,
     /// The secret cut at its first NUL, as a C string is.
     SecretNulTerminated,
+    /// The HMAC keyed with nothing although a secret was given: a setting that was never
+    /// loaded, the wrong variable.
+    EmptyKey,
     /// A hand-written HMAC that gets RFC 2104 wrong: a key longer than the block truncated
     /// instead of hashed (or hashed by its character count, not its bytes), or the inner and
     /// outer pads swapped.
@@ -235,6 +238,7 @@ impl Mistake {
         Mistake::NulTerminatedInput,
         Mistake::UrlEncodedInput,
         Mistake::SecretNulTerminated,
+        Mistake::EmptyKey,
         Mistake::HandWrittenHmac,
         Mistake::DecoratedHex,
         Mistake::TrailingNewlineInOutput,
@@ -331,6 +335,7 @@ impl Mistake {
             Mistake::NulTerminatedInput => "NUL_TERMINATED_INPUT",
             Mistake::UrlEncodedInput => "URL_ENCODED_INPUT",
             Mistake::SecretNulTerminated => "SECRET_NUL_TERMINATED",
+            Mistake::EmptyKey => "EMPTY_KEY",
             Mistake::HandWrittenHmac => "HAND_WRITTEN_HMAC",
             Mistake::DecoratedHex => "DECORATED_HEX",
             Mistake::TrailingNewlineInOutput => "TRAILING_NEWLINE_IN_OUTPUT",
@@ -450,6 +455,9 @@ impl Mistake {
             Mistake::SecretNulTerminated => {
                 "use the whole secret as the key, NUL bytes included: pass a length, not a C string"
             }
+            Mistake::EmptyKey => {
+                "the HMAC was keyed with nothing: check that the secret reaches this code (the setting is loaded, the variable is the right one)"
+            }
             Mistake::HandWrittenHmac => {
                 "use the platform's HMAC, or follow RFC 2104: hash keys longer than 64 bytes (count bytes, not characters), then inner pad 0x36, outer pad 0x5c"
             }
@@ -509,7 +517,7 @@ impl Mistake {
             Mistake::Base64Output => &["std", "std-nopad", "url", "url-nopad", "std-newline"],
             Mistake::DroppedLeadingZeros => &["whole", "per-byte"],
             Mistake::TruncatedHash => &["128-bit", "160-bit"],
-            Mistake::PlainSha256Concat => &["secret-message", "message-secret"],
+            Mistake::PlainSha256Concat => &["secret-message", "message-secret", "message-only"],
             Mistake::WrongDigest => &["sha1", "md5", "sha512", "sha224", "sha384"],
             Mistake::SecretHexDecoded => &["node"],
             Mistake::SecretBase64Decoded => &["lenient"],
@@ -543,6 +551,7 @@ impl Mistake {
             | Mistake::JsonStringifiedId
             | Mistake::NulTerminatedInput
             | Mistake::SecretNulTerminated
+            | Mistake::EmptyKey
             | Mistake::TrailingNewlineInOutput
             | Mistake::IntegerUserIdRejected
             | Mistake::VerifierAcceptsAnything

@@ -149,6 +149,7 @@ def oracle(case):
     out["PLAIN_SHA256_CONCAT"] = [
         ["secret-message", on_msg(lambda m: hashlib.sha256(key + m.encode("utf-8")).hexdigest())],
         ["message-secret", on_msg(lambda m: hashlib.sha256(m.encode("utf-8") + key).hexdigest())],
+        ["message-only", on_msg(lambda m: hashlib.sha256(m.encode("utf-8")).hexdigest())],
     ]
     out["WRONG_DIGEST"] = [
         [name, on_msg(lambda m, d=d: mac_hex(key, m.encode("utf-8"), d))]
@@ -227,6 +228,7 @@ def oracle(case):
         ["form", on_msg(lambda m: h(urllib.parse.quote_plus(m)))],
     ]
     out["SECRET_NUL_TERMINATED"] = [["default", h(msg, secret.split("\0")[0].encode("utf-8"))]]
+    out["EMPTY_KEY"] = [["default", h(msg, b"")]]
     by_chars = (lambda k: hashlib.sha256(k).digest() if len(k.decode("utf-8")) > 64 else k)
     out["HAND_WRITTEN_HMAC"] = [
         ["long-key-truncated", on_msg(lambda m: manual_hmac(key, m.encode("utf-8"), fit=lambda k: k))],

@@ -384,6 +384,7 @@ fn every_catalogue_mistake_is_caught_by_a_valid_case() {
         "NUL_TERMINATED_INPUT",
         "URL_ENCODED_INPUT",
         "SECRET_NUL_TERMINATED",
+        "EMPTY_KEY",
         "HAND_WRITTEN_HMAC",
         "DECORATED_HEX",
         "TRAILING_NEWLINE_IN_OUTPUT",

@@ -120,8 +120,11 @@ impl Class {
 pub struct Measured {
     pub entry: Entry,
     pub class: Class,
-    /// The run-level cover's mistakes (`explanation.named`), with the cases each explains.
+    /// The run-level cover (`explanation.named`): each explanation's name (one mistake, or a
+    /// pipeline `A + B`), with the cases it explains.
     pub named: Vec<(String, u64)>,
+    /// Every mistake those explanations name.
+    pub named_mistakes: Vec<String>,
     pub unexplained: u64,
     /// The run-level line (`explanation.text`), or what happened instead.
     pub said: String,
@@ -132,11 +135,11 @@ impl Measured {
         self.class != Class::NotCaught
     }
 
-    /// The names of the cover that are not fair for this port.
+    /// The mistakes the cover names that are not fair for this port.
     pub fn wrong_names(&self) -> Vec<&str> {
-        self.named
+        self.named_mistakes
             .iter()
-            .map(|(name, _)| name.as_str())
+            .map(String::as_str)
             .filter(|name| !self.entry.fair.iter().any(|fair| fair == name))
             .collect()
     }
@@ -151,15 +154,16 @@ pub fn classify(entry: &Entry, report: &Value, exit_code: i32) -> Measured {
     // A mandatory mistake must fail the run; warnings alone would let a port with it conform.
     let caught = exit_code == 1 || (entry.status != Status::Mandatory && warnings > 0);
     let explanation = report.get("explanation").unwrap_or(&Value::Null);
-    let named: Vec<(String, u64)> = explanation["named"]
-        .as_array()
-        .map(|named| {
-            named
-                .iter()
-                .filter_map(|n| Some((n["mistake"].as_str()?.to_owned(), n["cases"].as_u64()?)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let entries = explanation["named"].as_array().cloned().unwrap_or_default();
+    let named: Vec<(String, u64)> = entries
+        .iter()
+        .filter_map(|n| Some((n["name"].as_str()?.to_owned(), n["cases"].as_u64()?)))
+        .collect();
+    let named_mistakes: Vec<String> = entries
+        .iter()
+        .flat_map(|n| n["mistakes"].as_array().cloned().unwrap_or_default())
+        .filter_map(|m| m.as_str().map(str::to_owned))
+        .collect();
     let unexplained = explanation["unexplained"].as_u64().unwrap_or(0);
     let said = explanation["text"]
         .as_str()
@@ -172,6 +176,7 @@ pub fn classify(entry: &Entry, report: &Value, exit_code: i32) -> Measured {
         entry: entry.clone(),
         class: Class::NotCaught,
         named,
+        named_mistakes,
         unexplained,
         said,
     };
@@ -502,7 +507,7 @@ pub fn to_json(measure: &Measure) -> Value {
             },
             "class": port.class.key(),
             "fair": port.entry.fair,
-            "named": port.named.iter().map(|(mistake, cases)| json!({"mistake": mistake, "cases": cases})).collect::<Vec<_>>(),
+            "named": port.named.iter().map(|(name, cases)| json!({"name": name, "cases": cases})).collect::<Vec<_>>(),
             "unexplained": port.unexplained,
             "said": port.said,
         })).collect::<Vec<_>>(),
@@ -542,7 +547,11 @@ pub mod tests {
             "summary": {"warn": warn},
             "explanation": if named.is_empty() && unexplained == 0 { Value::Null } else { json!({
                 "text": "some text",
-                "named": named.iter().map(|(m, c)| json!({"mistake": m, "cases": c})).collect::<Vec<_>>(),
+                "named": named.iter().map(|(m, c)| json!({
+                    "name": m,
+                    "mistakes": m.split(" + ").collect::<Vec<_>>(),
+                    "cases": c,
+                })).collect::<Vec<_>>(),
                 "unexplained": unexplained,
             })},
         })
@@ -560,6 +569,24 @@ pub mod tests {
         );
         assert_eq!(wrong.class, Class::WronglyNamed);
         assert_eq!(wrong.wrong_names(), ["BASE64_OUTPUT"]);
+        // A pipeline is fair when each of its mistakes is.
+        let both_fair = entry(
+            "trim-upper",
+            Status::Mandatory,
+            &["TRIMMED_INPUT", "UPPERCASE_HEX"],
+        );
+        let composed = classify(
+            &both_fair,
+            &report(0, &[("TRIMMED_INPUT + UPPERCASE_HEX", 60)], 0),
+            1,
+        );
+        assert_eq!(composed.class, Class::FairlyNamed);
+        let half = classify(
+            &upper,
+            &report(0, &[("TRIMMED_INPUT + UPPERCASE_HEX", 60)], 0),
+            1,
+        );
+        assert_eq!(half.wrong_names(), ["TRIMMED_INPUT"]);
         // A fair name that leaves cases unexplained is not enough.
         let partly = classify(&upper, &report(0, &[("UPPERCASE_HEX", 58)], 2), 1);
         assert_eq!(partly.class, Class::Unnamed);

@@ -195,7 +195,7 @@ def node_hex_secret_sha512(secret, user_id, email):
       habit="`str(user_id or email)`: 0 falls through to the email, and an anonymous visitor is "
             "signed as \"None\"",
       evidence="Django packages: `str(user_id) if user_id else email`; one can hash \"None\"",
-      fair=["FALSY_USER_ID_ABSENT", "EMAIL_WHEN_USER_ID_PRESENT", "STRINGIFIED_NULL",
+      fair=["ZERO_ID_ABSENT", "EMAIL_WHEN_USER_ID_PRESENT", "STRINGIFIED_NULL",
             "HASH_FOR_UNIDENTIFIED"],
       status="mandatory", reveals=["user-id-integer-zero-with-email", "unidentified-missing"])
 def python_str_or(secret, user_id, email):
@@ -230,7 +230,7 @@ def uri_encoded_uppercase(secret, user_id, email):
 
 @port("verify-strip-and-lower", stages=["verifier", "combination"], verifier=True,
       habit="`presented.strip().lower() == expected`: \"be liberal in what you accept\"",
-      fair=["VERIFY_STRIPS_INPUT", "VERIFY_CASE_INSENSITIVE"], status="mandatory",
+      fair=["VERIFIER_STRIPS_INPUT", "VERIFIER_IGNORES_CASE"], status="mandatory",
       reveals=["verify-trailing-newline", "verify-uppercase"])
 def verify_strip_and_lower(secret, user_id, email, presented):
     identifier = str(user_id) if user_id not in (None, "") else (email or None)

@@ -164,7 +164,7 @@ def php_hash_hmac_swapped(secret, user_id, email):
 
 @port("hand-hmac-long-key-unhashed", stages=["key"],
       habit="a hand-written HMAC that zero-pads the key to 64 bytes but never hashes a longer one",
-      fair=["HAND_ROLLED_HMAC"], target=["HAND_ROLLED_HMAC (long-key-unhashed)"],
+      fair=["HAND_WRITTEN_HMAC"], target=["HAND_WRITTEN_HMAC (long-key-unhashed)"],
       status="mandatory", reveals=["secret-65-bytes", "secret-131-bytes"])
 def hand_hmac_long_key_unhashed(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -180,7 +180,7 @@ def hand_hmac_long_key_unhashed(secret, user_id, email):
 
 @port("hand-hmac-long-key-cut", stages=["key"],
       habit="a hand-written HMAC that fits the key into the block with `key[:64]`",
-      fair=["HAND_ROLLED_HMAC"], target=["HAND_ROLLED_HMAC (long-key-cut)"], status="mandatory",
+      fair=["HAND_WRITTEN_HMAC"], target=["HAND_WRITTEN_HMAC (long-key-cut)"], status="mandatory",
       reveals=["secret-65-bytes", "secret-131-bytes"])
 def hand_hmac_long_key_cut(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -193,7 +193,7 @@ def hand_hmac_long_key_cut(secret, user_id, email):
 
 @port("hand-hmac-key-always-hashed", stages=["key"],
       habit="a hand-written HMAC that hashes every key first, \"to normalise its length\"",
-      fair=["HAND_ROLLED_HMAC", "SECRET_PREHASHED"], target=["HAND_ROLLED_HMAC (always-hashed)"],
+      fair=["HAND_WRITTEN_HMAC", "SECRET_PREHASHED"], target=["HAND_WRITTEN_HMAC (always-hashed)"],
       status="mandatory", reveals=["user-id-only"])
 def hand_hmac_key_always_hashed(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -206,7 +206,7 @@ def hand_hmac_key_always_hashed(secret, user_id, email):
 
 @port("hand-hmac-hashes-at-64", stages=["key"],
       habit="a hand-written HMAC with `if len(key) >= 64` where RFC 2104 hashes only longer keys",
-      fair=["HAND_ROLLED_HMAC"], target=["HAND_ROLLED_HMAC (off-by-one)"], status="mandatory",
+      fair=["HAND_WRITTEN_HMAC"], target=["HAND_WRITTEN_HMAC (off-by-one)"], status="mandatory",
       reveals=["secret-64-bytes"])
 def hand_hmac_hashes_at_64(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -222,7 +222,7 @@ def hand_hmac_hashes_at_64(secret, user_id, email):
 
 @port("hand-hmac-block-128", stages=["key"],
       habit="a hand-written HMAC copied from an HMAC-SHA512 one: a 128-byte block with SHA-256",
-      fair=["HAND_ROLLED_HMAC"], target=["HAND_ROLLED_HMAC (block-128)"], status="mandatory",
+      fair=["HAND_WRITTEN_HMAC"], target=["HAND_WRITTEN_HMAC (block-128)"], status="mandatory",
       reveals=["user-id-only"])
 def hand_hmac_block_128(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -238,7 +238,7 @@ def hand_hmac_block_128(secret, user_id, email):
 
 @port("hand-hmac-block-32", stages=["key"],
       habit="a hand-written HMAC that takes the digest size (32) for the block size",
-      fair=["HAND_ROLLED_HMAC"], target=["HAND_ROLLED_HMAC (block-32)"], status="mandatory",
+      fair=["HAND_WRITTEN_HMAC"], target=["HAND_WRITTEN_HMAC (block-32)"], status="mandatory",
       reveals=["user-id-only"])
 def hand_hmac_block_32(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -254,7 +254,7 @@ def hand_hmac_block_32(secret, user_id, email):
 
 @port("hand-hmac-pads-swapped", stages=["key"],
       habit="a hand-written HMAC with the inner and outer pads in each other's place",
-      fair=["HAND_ROLLED_HMAC"], target=["HAND_ROLLED_HMAC (pads-swapped)"], status="mandatory",
+      fair=["HAND_WRITTEN_HMAC"], target=["HAND_WRITTEN_HMAC (pads-swapped)"], status="mandatory",
       reveals=["user-id-only"])
 def hand_hmac_pads_swapped(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -271,7 +271,7 @@ def hand_hmac_pads_swapped(secret, user_id, email):
 @port("hand-hmac-no-zero-padding", stages=["key"],
       habit="a hand-written HMAC that XORs the pads over the key's own bytes only, without "
             "padding it to the block",
-      fair=["HAND_ROLLED_HMAC"], target=["HAND_ROLLED_HMAC (unpadded)"], status="mandatory",
+      fair=["HAND_WRITTEN_HMAC"], target=["HAND_WRITTEN_HMAC (unpadded)"], status="mandatory",
       reveals=["user-id-only"])
 def hand_hmac_no_zero_padding(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -287,10 +287,8 @@ def hand_hmac_no_zero_padding(secret, user_id, email):
 @port("hand-hmac-length-in-characters", stages=["key"],
       habit="a hand-written JavaScript HMAC: `if (secret.length > 64)` counts UTF-16 units, not "
             "bytes, and `Buffer.alloc(64)` then holds only the first 64 bytes of the key",
-      fair=["HAND_ROLLED_HMAC"], target=["HAND_ROLLED_HMAC (length-in-characters)"],
-      status="uncaught",
-      uncaught_because="no vector has a secret longer than 64 bytes but at most 64 characters: "
-                       "the long secrets are ASCII, the non-ASCII one is short",
+      fair=["HAND_WRITTEN_HMAC"], target=["HAND_WRITTEN_HMAC (long-key-by-chars)"],
+      status="mandatory", reveals=["secret-chars-under-block-bytes-over"],
       probes=[user_hash_probe("é" * 40, user_id="user_8f3a2c")])
 def hand_hmac_length_in_characters(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -306,7 +304,7 @@ def hand_hmac_length_in_characters(secret, user_id, email):
 @port("c-key-strlen-plus-one", stages=["key"],
       habit="C `HMAC(EVP_sha256(), secret, strlen(secret) + 1, ...)`: the key keeps its NUL "
             "terminator, which only shows once the key fills the block",
-      fair=["SECRET_NUL_TERMINATED"], status="mandatory", reveals=["secret-64-bytes"])
+      fair=["SECRET_WITH_NUL_TERMINATOR"], status="mandatory", reveals=["secret-64-bytes"])
 def c_key_strlen_plus_one(secret, user_id, email):
     identifier = _identifier(user_id, email)
     if identifier is None:

@@ -43,7 +43,7 @@ def dotnet_convert_tohexstring(secret, user_id, email):
 @port("dotnet-bitconverter", stages=["output"],
       habit="C# `BitConverter.ToString(hash)`: uppercase pairs joined by dashes",
       evidence="dashes from BitConverter.ToString in C#",
-      fair=["SEPARATED_HEX", "UPPERCASE_HEX"], target=["SEPARATED_HEX (dash)"],
+      fair=["DECORATED_HEX", "UPPERCASE_HEX"], target=["DECORATED_HEX (dash)"],
       status="mandatory", reveals=["user-id-only"])
 def dotnet_bitconverter(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -210,7 +210,7 @@ def php_bin2hex_of_hex(secret, user_id, email):
 
 @port("hex-0x-prefix", stages=["output"],
       habit="`\"0x\" + hash`, as web3 and BigInteger-to-hex helpers print",
-      fair=["PREFIXED_HASH"], target=["PREFIXED_HASH (0x)"], status="mandatory",
+      fair=["DECORATED_HEX"], target=["DECORATED_HEX (0x)"], status="mandatory",
       reveals=["user-id-only"])
 def hex_0x_prefix(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -221,7 +221,7 @@ def hex_0x_prefix(secret, user_id, email):
 
 @port("webhook-style-prefix", stages=["output"],
       habit="`\"sha256=\" + hash`, as GitHub's webhook signature header writes it",
-      fair=["PREFIXED_HASH"], target=["PREFIXED_HASH (sha256=)"], status="mandatory",
+      fair=["DECORATED_HEX"], target=["DECORATED_HEX (sha256=)"], status="mandatory",
       reveals=["user-id-only"])
 def webhook_style_prefix(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -232,7 +232,7 @@ def webhook_style_prefix(secret, user_id, email):
 
 @port("hex-with-spaces", stages=["output"],
       habit="Python `digest.hex(\" \")`, a hexdump-style rendering kept from debugging",
-      fair=["SEPARATED_HEX"], target=["SEPARATED_HEX (space)"], status="mandatory",
+      fair=["DECORATED_HEX"], target=["DECORATED_HEX (space)"], status="mandatory",
       reveals=["user-id-only"])
 def hex_with_spaces(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -243,7 +243,7 @@ def hex_with_spaces(secret, user_id, email):
 
 @port("hex-with-colons", stages=["output"],
       habit="`digest.hex(\":\")`, the fingerprint style of `openssl dgst -c`",
-      fair=["SEPARATED_HEX"], target=["SEPARATED_HEX (colon)"], status="mandatory",
+      fair=["DECORATED_HEX"], target=["DECORATED_HEX (colon)"], status="mandatory",
       reveals=["user-id-only"])
 def hex_with_colons(secret, user_id, email):
     identifier = _identifier(user_id, email)
@@ -266,7 +266,7 @@ def nibbles_swapped(secret, user_id, email):
 @port("shell-output-newline", stages=["output"],
       habit="the hash taken from a subprocess's stdout (`openssl dgst -r | cut -d' ' -f1`) "
             "without stripping the newline",
-      fair=["TRAILING_NEWLINE_IN_HASH"], status="mandatory", reveals=["user-id-only"])
+      fair=["TRAILING_NEWLINE_IN_OUTPUT"], status="mandatory", reveals=["user-id-only"])
 def shell_output_newline(secret, user_id, email):
     identifier = _identifier(user_id, email)
     if identifier is None:
@@ -277,7 +277,7 @@ def shell_output_newline(secret, user_id, email):
 @port("openssl-dgst-stdout", stages=["output"],
       habit="the whole line of `echo -n $id | openssl dgst -sha256 -hmac $secret`: "
             "\"SHA2-256(stdin)= …\\n\"",
-      fair=["PREFIXED_HASH", "TRAILING_NEWLINE_IN_HASH"], target=["PREFIXED_HASH (openssl)"],
+      fair=["DECORATED_HEX", "TRAILING_NEWLINE_IN_OUTPUT"], target=["DECORATED_HEX (openssl)"],
       status="mandatory", reveals=["user-id-only"])
 def openssl_dgst_stdout(secret, user_id, email):
     identifier = _identifier(user_id, email)

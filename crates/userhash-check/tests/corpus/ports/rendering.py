@@ -258,8 +258,10 @@ def pandas_numeric_strings(secret, user_id, email):
 @port("js-number-reparse", stages=["rendering"],
       habit="JavaScript `isNaN(id) ? id : String(Number(id))` to normalise numeric ids: "
             "Number(\"   \") is 0, so a whitespace-only id is hashed as \"0\"",
-      fair=["NUMERIC_STRING_REPARSED"], status="acceptable-only",
-      reveals=["user-id-whitespace-only", "user-id-whitespace-only-with-email"])
+      fair=["NUMERIC_STRING_REPARSED"], status="mandatory",
+      reveals=["user-id-numeric-string-leading-zeros", "user-id-numeric-string-plus-sign",
+               "user-id-numeric-string-space-padded", "user-id-whitespace-only",
+               "user-id-whitespace-only-with-email"])
 def js_number_reparse(secret, user_id, email):
     def js_number(text):  # Number(string): trimmed; empty is 0; otherwise a decimal literal or NaN
         stripped = text.strip(" \t\n\r\v\f")
@@ -285,9 +287,8 @@ def js_number_reparse(secret, user_id, email):
 @port("digit-string-reparsed", stages=["rendering"],
       habit="`str(int(user_id)) if user_id.isdigit()` to \"canonicalise\" numeric ids: \"007\" "
             "becomes \"7\"",
-      fair=["NUMERIC_STRING_REPARSED"], status="uncaught",
-      uncaught_because="no vector has a numeric string user_id that does not survive int() "
-                       "unchanged (leading zeros such as \"007\", or \"+5\")",
+      fair=["NUMERIC_STRING_REPARSED"], status="mandatory",
+      reveals=["user-id-numeric-string-leading-zeros"],
       probes=[{"cmd": "user_hash", "secret": "userhash-test-secret", "user_id": "007"}])
 def digit_string_reparsed(secret, user_id, email):
     if isinstance(user_id, str) and user_id.isdigit():
@@ -301,7 +302,7 @@ def digit_string_reparsed(secret, user_id, email):
 @port("json-stringify-id", stages=["rendering"],
       habit="JavaScript `JSON.stringify(userId)` to \"normalise\" string and numeric ids alike: a "
             "string keeps its quotes",
-      fair=["SERIALIZED_INPUT"], target=["SERIALIZED_INPUT (json)"], status="mandatory",
+      fair=["SERIALIZED_INPUT", "JSON_STRINGIFIED_ID"], target=["SERIALIZED_INPUT (json)"], status="mandatory",
       reveals=["user-id-only"])
 def json_stringify_id(secret, user_id, email):
     if user_id is not None and user_id != "":
@@ -315,7 +316,7 @@ def json_stringify_id(secret, user_id, email):
 
 @port("python-repr-id", stages=["rendering"],
       habit="Python `f\"{user_id!r}\"` (a debugging format left in): \"'user_8f3a2c'\"",
-      fair=["SERIALIZED_INPUT"], target=["SERIALIZED_INPUT (python-repr)"], status="mandatory",
+      fair=["SERIALIZED_INPUT", "JSON_STRINGIFIED_ID"], target=["SERIALIZED_INPUT (python-repr)"], status="mandatory",
       reveals=["user-id-only"])
 def python_repr_id(secret, user_id, email):
     identifier = f"{user_id!r}" if user_id not in (None, "") else (email or None)

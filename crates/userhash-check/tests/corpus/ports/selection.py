@@ -44,7 +44,7 @@ def hash_for_anonymous_visitors(secret, user_id, email):
       habit="`userId ? String(userId) : email` (JavaScript) / `str(user_id) if user_id else email` "
             "(Python): truthiness makes a user_id of 0 absent",
       evidence="intercom-node's 2017 UserData; Django packages' `str(user_id) if user_id else email`",
-      fair=["FALSY_USER_ID_ABSENT", "EMAIL_WHEN_USER_ID_PRESENT"], status="mandatory",
+      fair=["ZERO_ID_ABSENT", "EMAIL_WHEN_USER_ID_PRESENT"], status="mandatory",
       reveals=["user-id-integer-zero-with-email"])
 def truthy_user_id(secret, user_id, email):
     identifier = str(user_id) if user_id else email
@@ -55,7 +55,7 @@ def truthy_user_id(secret, user_id, email):
 
 @port("php-empty-check", stages=["selection"],
       habit="PHP `!empty($userId) ? $userId : $email`: empty() is also true for 0 and \"0\"",
-      fair=["FALSY_USER_ID_ABSENT", "EMAIL_WHEN_USER_ID_PRESENT"], status="mandatory",
+      fair=["ZERO_ID_ABSENT", "EMAIL_WHEN_USER_ID_PRESENT"], status="mandatory",
       reveals=["user-id-integer-zero-with-email"])
 def php_empty_check(secret, user_id, email):
     def empty(value):  # PHP's empty() on the JSON values a request can carry

@@ -23,7 +23,7 @@ def _expected(secret, user_id, email):
 
 @port("verify-stub-true", stages=["verifier"], verifier=True,
       habit="`def verify(...): return True  # TODO` left from development",
-      fair=["VERIFY_ACCEPTS_ANYTHING"], status="mandatory",
+      fair=["VERIFIER_ACCEPTS_ANYTHING"], status="mandatory",
       reveals=["verify-wrong-user", "verify-email-hash-with-user-id"])
 def verify_stub_true(secret, user_id, email, presented):
     return True
@@ -31,7 +31,7 @@ def verify_stub_true(secret, user_id, email, presented):
 
 @port("verify-hash-present", stages=["verifier"], verifier=True,
       habit="the middleware only checks that a user_hash was sent: `bool(request.user_hash)`",
-      fair=["VERIFY_ACCEPTS_ANYTHING"], status="mandatory",
+      fair=["VERIFIER_ACCEPTS_ANYTHING"], status="mandatory",
       reveals=["verify-wrong-user", "verify-base64"])
 def verify_hash_present(secret, user_id, email, presented):
     return bool(presented)
@@ -40,7 +40,7 @@ def verify_hash_present(secret, user_id, email, presented):
 @port("verify-strncmp-presented-length", stages=["verifier"], verifier=True,
       habit="C `strncmp(expected, presented, strlen(presented)) == 0`: any prefix, even an "
             "empty one, matches",
-      fair=["VERIFY_PARTIAL_MATCH"], target=["VERIFY_PARTIAL_MATCH (prefix)"], status="mandatory",
+      fair=["VERIFIER_ACCEPTS_PREFIX", "VERIFIER_COMPARES_PREFIX", "VERIFIER_ACCEPTS_OVERLONG"], target=["VERIFIER_ACCEPTS_PREFIX"], status="mandatory",
       reveals=["verify-truncated-32", "verify-empty"])
 def verify_strncmp_presented_length(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
@@ -50,7 +50,7 @@ def verify_strncmp_presented_length(secret, user_id, email, presented):
 @port("verify-strncmp-64", stages=["verifier"], verifier=True,
       habit="C `strncmp(expected, presented, 64) == 0`: anything after the 64th character is "
             "ignored",
-      fair=["VERIFY_PARTIAL_MATCH"], target=["VERIFY_PARTIAL_MATCH (over-long)"],
+      fair=["VERIFIER_ACCEPTS_PREFIX", "VERIFIER_COMPARES_PREFIX", "VERIFIER_ACCEPTS_OVERLONG"], target=["VERIFIER_ACCEPTS_OVERLONG"],
       status="mandatory", reveals=["verify-over-long", "verify-trailing-newline"])
 def verify_strncmp_64(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
@@ -59,7 +59,7 @@ def verify_strncmp_64(secret, user_id, email, presented):
 
 @port("verify-first-16", stages=["verifier"], verifier=True,
       habit="a session cookie keeps 16 characters of the hash, and the verifier compares those",
-      fair=["VERIFY_PARTIAL_MATCH"], target=["VERIFY_PARTIAL_MATCH (fixed-prefix)"],
+      fair=["VERIFIER_ACCEPTS_PREFIX", "VERIFIER_COMPARES_PREFIX", "VERIFIER_ACCEPTS_OVERLONG"], target=["VERIFIER_COMPARES_PREFIX"],
       status="mandatory", reveals=["verify-flipped-bit-middle", "verify-truncated-32"])
 def verify_first_16(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
@@ -68,7 +68,7 @@ def verify_first_16(secret, user_id, email, presented):
 
 @port("verify-python-in", stages=["verifier"], verifier=True,
       habit="Python `presented in expected`, meant as ==: any substring matches",
-      fair=["VERIFY_PARTIAL_MATCH"], target=["VERIFY_PARTIAL_MATCH (substring)"],
+      fair=["VERIFIER_ACCEPTS_PREFIX", "VERIFIER_COMPARES_PREFIX", "VERIFIER_ACCEPTS_OVERLONG"], target=["VERIFIER_ACCEPTS_PREFIX (substring)"],
       status="mandatory", reveals=["verify-truncated-63", "verify-empty"])
 def verify_python_in(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
@@ -77,7 +77,7 @@ def verify_python_in(secret, user_id, email, presented):
 
 @port("verify-case-insensitive", stages=["verifier"], verifier=True,
       habit="`presented.lower() == expected`, to accept the uppercase the old SDK sent",
-      fair=["VERIFY_CASE_INSENSITIVE"], status="acceptable-only", reveals=["verify-uppercase"])
+      fair=["VERIFIER_IGNORES_CASE"], status="acceptable-only", reveals=["verify-uppercase"])
 def verify_case_insensitive(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
     return expected is not None and hmac.compare_digest(presented.lower().encode(),
@@ -86,7 +86,7 @@ def verify_case_insensitive(secret, user_id, email, presented):
 
 @port("verify-strips-presented", stages=["verifier"], verifier=True,
       habit="`presented.strip()` before comparing, because a client sent a newline once",
-      fair=["VERIFY_STRIPS_INPUT"], status="mandatory",
+      fair=["VERIFIER_STRIPS_INPUT"], status="mandatory",
       reveals=["verify-trailing-newline", "verify-surrounding-spaces"])
 def verify_strips_presented(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
@@ -97,7 +97,7 @@ def verify_strips_presented(secret, user_id, email, presented):
 @port("verify-node-buffer-hex", stages=["verifier"], verifier=True,
       habit="Node `Buffer.from(presented, \"hex\").equals(Buffer.from(expected, \"hex\"))`: "
             "decoding stops at the first bad pair and drops a dangling digit",
-      fair=["VERIFY_LENIENT_HEX"], target=["VERIFY_LENIENT_HEX (node)"], status="mandatory",
+      fair=["VERIFIER_LENIENT_HEX"], target=["VERIFIER_LENIENT_HEX (node)"], status="mandatory",
       reveals=["verify-over-long", "verify-trailing-newline"])
 def verify_node_buffer_hex(secret, user_id, email, presented):
     def buffer_from_hex(text):
@@ -114,7 +114,7 @@ def verify_node_buffer_hex(secret, user_id, email, presented):
 
 @port("verify-python-fromhex", stages=["verifier"], verifier=True,
       habit="`bytes.fromhex(presented) == mac.digest()`: fromhex skips whitespace between pairs",
-      fair=["VERIFY_LENIENT_HEX", "VERIFY_STRIPS_INPUT"], target=["VERIFY_LENIENT_HEX (python)"],
+      fair=["VERIFIER_LENIENT_HEX", "VERIFIER_STRIPS_INPUT"], target=["VERIFIER_LENIENT_HEX (python)"],
       status="mandatory", reveals=["verify-surrounding-spaces", "verify-trailing-newline"])
 def verify_python_fromhex(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
@@ -129,7 +129,7 @@ def verify_python_fromhex(secret, user_id, email, presented):
 @port("verify-int-compare", stages=["verifier"], verifier=True,
       habit="`int(presented, 16) == int(expected, 16)` \"to ignore formatting\": lost zeros, "
             "case and surrounding whitespace all pass",
-      fair=["VERIFY_NUMERIC_COMPARE"], status="mandatory",
+      fair=["VERIFIER_NUMERIC_COMPARE"], status="mandatory",
       reveals=["verify-dropped-leading-zeros", "verify-surrounding-spaces"])
 def verify_int_compare(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
@@ -144,7 +144,7 @@ def verify_int_compare(secret, user_id, email, presented):
 @port("verify-skips-unidentified", stages=["verifier"], verifier=True,
       habit="\"identity verification does not apply to unidentified users\", read as: accept "
             "whatever they send",
-      fair=["VERIFY_ACCEPTS_UNIDENTIFIED", "HASH_FOR_UNIDENTIFIED"], status="mandatory",
+      fair=["VERIFIER_SKIPS_UNIDENTIFIED", "HASH_FOR_UNIDENTIFIED"], status="mandatory",
       reveals=["verify-unidentified", "verify-stringified-null"])
 def verify_skips_unidentified(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
@@ -155,7 +155,7 @@ def verify_skips_unidentified(secret, user_id, email, presented):
 
 @port("verify-hash-optional", stages=["verifier"], verifier=True,
       habit="rolling out verification: `if not presented: return True`, so an empty hash passes",
-      fair=["VERIFY_ACCEPTS_EMPTY"], status="mandatory", reveals=["verify-empty"])
+      fair=["VERIFIER_ACCEPTS_EMPTY"], status="mandatory", reveals=["verify-empty"])
 def verify_hash_optional(secret, user_id, email, presented):
     if not presented:
         return True

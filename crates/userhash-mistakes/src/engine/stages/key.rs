@@ -36,4 +36,5 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         "default",
         Apply::Key(|s| s.split('\0').next().unwrap_or_default().as_bytes().to_vec()),
     ),
+    dev(Mistake::EmptyKey, "default", Apply::Key(|_| Vec::new())),
 ];

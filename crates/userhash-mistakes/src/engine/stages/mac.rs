@@ -79,6 +79,11 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         }),
     ),
     dev(
+        Mistake::PlainSha256Concat,
+        "message-only",
+        Apply::Mac(|_, m| Sha256::digest(m).to_vec()),
+    ),
+    dev(
         Mistake::WrongDigest,
         "sha1",
         Apply::Mac(hmac_with::<sha1::Sha1>),
