@@ -24,10 +24,9 @@ const BEGIN: &str = "<!-- corpus:begin -->";
 const END: &str = "<!-- corpus:end -->";
 
 /// Whether the CI step fails when the naming targets of issue 10 are missed (at least
-/// [`FAIR_TARGET_PERCENT`] of the caught ports fairly named, none wrongly named). Off while the
-/// diagnosis engine that is to meet them is being built: the step reports the shares in its
-/// line. Turn it on when the engine lands; `the_naming_gate_follows_enforce_naming` flips with it.
-pub const ENFORCE_NAMING: bool = false;
+/// [`FAIR_TARGET_PERCENT`] of the caught ports fairly named, none wrongly named). On since the
+/// diagnosis engine met them; `the_naming_gate_follows_enforce_naming` flips with it.
+pub const ENFORCE_NAMING: bool = true;
 /// The issue's target for the share of caught ports that are fairly named.
 pub const FAIR_TARGET_PERCENT: f64 = 90.0;
 
@@ -376,8 +375,8 @@ mod tests {
 
     #[test]
     fn the_naming_gate_follows_enforce_naming() {
-        // Flips when ENFORCE_NAMING does: the baseline passes the step while naming is only
-        // reported, and fails it once the targets are enforced.
+        // Flips with ENFORCE_NAMING: the old baseline (a third fairly named, one wrongly) would
+        // pass the step if naming were only reported, and fails it now that it is enforced.
         let failed = failures(&baseline(), &[], ENFORCE_NAMING);
         assert_eq!(!failed.is_empty(), ENFORCE_NAMING, "{failed:?}");
     }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
+use userhash_mistakes::engine::Decision;
 use userhash_mistakes::Mistake;
 
 use crate::classify;
@@ -147,13 +148,24 @@ fn withdraw_integer_rejection_from_a_port_that_rejects_everything(results: &mut 
     }
 }
 
+/// What the port decided on a verify case: `None` when there is no decision to compare (a
+/// skip, a fault, a malformed reply).
+fn decided(actual: &Value) -> Option<Decision> {
+    match actual.get("valid") {
+        Some(Value::Bool(true)) => Some(Decision::Accepted),
+        Some(Value::Bool(false)) => Some(Decision::Refused),
+        _ if actual.get("error").is_some() => Some(Decision::Errored),
+        _ => None,
+    }
+}
+
 /// A port's verifier computes the hash with its own `user_hash` and compares. So a verify
 /// failure is explained by the run's pipeline when that pipeline's hash makes the decision (a
 /// refused correct hash on a case whose hash the pipeline changes, an accepted wrong hash that
-/// is the pipeline's own); else by the one verifier mistake (see
+/// is the pipeline's own); else by the verifier mistake (see
 /// `userhash_mistakes::engine::explain_verify`) that, with the pipeline's hashes, reproduces
-/// every decision of the run. A verify failure neither explains loses the names its case
-/// alone suggested: the rest of the run contradicts them.
+/// every decision of the run, errors included. A wrong decision neither explains loses the
+/// names its case alone suggested: the rest of the run contradicts them.
 fn explain_verify_failures_by_the_ports_pipeline(
     cases: &[Case<'_>],
     results: &mut [CaseResult],
@@ -168,7 +180,7 @@ fn explain_verify_failures_by_the_ports_pipeline(
             Case::Verify(verify) => Some((
                 classify::mistake_input(&cases[i]),
                 verify.input.user_hash.as_str(),
-                results[i].actual.get("valid").and_then(Value::as_bool),
+                decided(&results[i].actual),
             )),
             Case::UserHash(_) => None,
         })
@@ -184,30 +196,37 @@ fn explain_verify_failures_by_the_ports_pipeline(
             continue;
         };
         let result = &mut results[i];
-        let accepted = match result.actual.get("valid") {
-            Some(Value::Bool(accepted)) if *accepted != verify.expected.valid => *accepted,
-            _ => continue,
-        };
-        let input = classify::mistake_input(&cases[i]);
-        let reference = userhash_mistakes::engine::Pipeline::default().answer(&input);
-        let explains = |pipeline: &&userhash_mistakes::engine::Pipeline| {
-            let answer = pipeline.answer(&input);
-            if accepted {
-                answer == Some(Some(verify.input.user_hash.clone()))
-            } else {
-                answer.is_some() && answer != reference
-            }
-        };
-        if let Some(pipeline) = pipelines.iter().find(explains) {
-            result.diagnosis = pipeline.mistakes();
-            result.explained_by = Some(pipeline.name());
-            result.hint = Some(hint_of(&pipeline.mistakes()));
-        } else if let (Some(mistake), true) = (verifier.mistake, verifier.cases.contains(&position))
-        {
-            result.diagnosis = vec![mistake];
-            result.explained_by = Some(mistake.name().to_owned());
-            result.hint = Some(mistake.hint().to_owned());
+        let expected = if verify.expected.valid {
+            Decision::Accepted
         } else {
+            Decision::Refused
+        };
+        let Some(decision) = decided(&result.actual).filter(|d| *d != expected) else {
+            continue;
+        };
+        if decision != Decision::Errored {
+            let input = classify::mistake_input(&cases[i]);
+            let reference = userhash_mistakes::engine::Pipeline::default().answer(&input);
+            let explains = |pipeline: &&userhash_mistakes::engine::Pipeline| {
+                let answer = pipeline.answer(&input);
+                if decision == Decision::Accepted {
+                    answer == Some(Some(verify.input.user_hash.clone()))
+                } else {
+                    answer.is_some() && answer != reference
+                }
+            };
+            if let Some(pipeline) = pipelines.iter().find(explains) {
+                result.diagnosis = pipeline.mistakes();
+                result.explained_by = Some(pipeline.name());
+                result.hint = Some(hint_of(&pipeline.mistakes()));
+                continue;
+            }
+        }
+        if !verifier.mistakes.is_empty() && verifier.cases.contains(&position) {
+            result.diagnosis = verifier.mistakes.clone();
+            result.explained_by = Some(verifier.name());
+            result.hint = Some(hint_of(&verifier.mistakes));
+        } else if decision != Decision::Errored {
             result.diagnosis.clear();
             result.explained_by = None;
         }

@@ -124,7 +124,6 @@ fn variants_that_coincide_with_the_reference_do_not_apply() {
     for mistake in [
         Mistake::Latin1Encoded,
         Mistake::AsciiReplaced,
-        Mistake::LowercasedInput,
         Mistake::UnicodeNormalized,
         Mistake::TrimmedInput,
         Mistake::HtmlEscapedInput,
@@ -140,8 +139,15 @@ fn variants_that_coincide_with_the_reference_do_not_apply() {
             "{mistake} should not apply"
         );
     }
+    // Lowercase already: only the uppercasing variant changes it.
+    let cased: Vec<&str> = Mistake::LowercasedInput
+        .answers(&case)
+        .iter()
+        .map(|v| v.variant)
+        .collect();
+    assert_eq!(cased, ["upper"]);
     // UTF-16 and the secret/digest mistakes always change the bytes hashed.
-    assert_eq!(Mistake::Utf16Encoded.answers(&case).len(), 2);
+    assert_eq!(Mistake::Utf16Encoded.answers(&case).len(), 3);
     assert_eq!(
         Mistake::WrongDigest.answers(&case).len(),
         Mistake::WrongDigest.variants().len()
@@ -170,24 +176,29 @@ fn variants_that_coincide_with_the_reference_do_not_apply() {
 #[test]
 fn rule_based_hash_for_unidentified() {
     let empty = json!("");
-    for case in [
-        input("secret", None, None),
-        input("secret", Some(&Value::Null), Some(&empty)),
+    for (case, empty_email) in [
+        (input("secret", None, None), false),
+        (input("secret", Some(&Value::Null), Some(&empty)), true),
     ] {
-        // The recomputed variant: HMAC of the empty string. STRINGIFIED_NULL hashes "null".
+        // The recomputed variant: HMAC of the empty string, which is also what a port that
+        // takes an empty email for one signs. STRINGIFIED_NULL hashes "null".
         let of_empty = Some(mac("secret", ""));
-        assert_eq!(
-            named(&diagnose(&case, &of_empty)),
-            [("HASH_FOR_UNIDENTIFIED", "default")]
-        );
+        let mut expected = vec![("HASH_FOR_UNIDENTIFIED", "default")];
+        if empty_email {
+            expected.push(("EMPTY_STRING_NOT_ABSENT", "both"));
+        }
+        assert_eq!(named(&diagnose(&case, &of_empty)), expected);
+        // "null" is what Java's `String.valueOf(email)` signs for nobody with a missing or null
+        // email, and what a port that stringifies a null user_id signs; one case cannot tell
+        // them apart. An empty email is falsy but not null: the Java port signs nothing.
         let of_null = Some(mac("secret", "null"));
-        assert_eq!(
-            named(&diagnose(&case, &of_null)),
-            [
-                ("HASH_FOR_UNIDENTIFIED", "any-hash"),
-                ("STRINGIFIED_NULL", "null")
-            ]
-        );
+        let mut expected = vec![("STRINGIFIED_NULL", "null")];
+        if !empty_email {
+            expected.insert(0, ("HASH_FOR_UNIDENTIFIED", "java"));
+        } else {
+            expected.insert(0, ("HASH_FOR_UNIDENTIFIED", "any-hash"));
+        }
+        assert_eq!(named(&diagnose(&case, &of_null)), expected);
         // Any string at all, even an empty one, is a hash for an unidentified user.
         for junk in ["", "not a hash"] {
             let found = diagnose(&case, &Some(junk.to_owned()));
@@ -232,10 +243,15 @@ fn rule_based_truncated_hash() {
     );
     assert_eq!(
         named(&diagnose(&case, &at(63))),
+        [("TRUNCATED_HASH", "63-digits")]
+    );
+    assert_eq!(
+        named(&diagnose(&case, &at(62))),
         [("TRUNCATED_HASH", "prefix")]
     );
     // Not a prefix: empty, longer, or diverging.
-    assert!(diagnose(&case, &at(0)).is_empty());
+    // An empty string is a hash of its own kind, not a prefix.
+    assert_eq!(named(&diagnose(&case, &at(0))), [("EMPTY_HASH", "default")]);
     assert!(diagnose(&case, &Some(format!("{HASH_87}0"))).is_empty());
     assert!(diagnose(
         &case,
@@ -289,14 +305,21 @@ fn digest_output_and_secret_mistakes() {
 fn identifier_mistakes() {
     let (id, email) = (json!("   "), json!(" Ada@Example.com "));
     let case = input("secret", Some(&id), Some(&email));
-    // Whitespace-only user_id: the reference hashes it; a trimming port hashes the trimmed email.
+    // Whitespace-only user_id: the reference hashes it; a trimming port hashes the trimmed
+    // email, and so does one that collapses whitespace (the run tells them apart).
     assert_eq!(
         named(&diagnose(&case, &Some(mac("secret", "Ada@Example.com")))),
-        [("TRIMMED_INPUT", "default")]
+        [
+            ("TRIMMED_INPUT", "default"),
+            ("WHITESPACE_COLLAPSED", "default")
+        ]
     );
     assert_eq!(
         named(&diagnose(&case, &Some(mac("secret", " Ada@Example.com ")))),
-        [("EMAIL_WHEN_USER_ID_PRESENT", "default")]
+        [
+            ("EMAIL_WHEN_USER_ID_PRESENT", "default"),
+            ("BLANK_IDENTIFIER_ABSENT", "default")
+        ]
     );
 
     let number = json!(9_007_199_254_740_993_u64);
@@ -317,11 +340,15 @@ fn identifier_mistakes() {
         named(&diagnose(&case, &Some(mac("secret", "-7e0")))),
         [("NUMERIC_ID_MISFORMAT", "exponent")]
     );
-    // A string "42" is hashed as given: no numeric misformat applies.
+    // A string "42" is hashed as given: no numeric misformat applies, but a port that reads
+    // numeric-looking strings as floats (a pandas column) hashes "42.0".
     let text = json!("42");
     let case = input("secret", Some(&text), None);
     assert!(Mistake::NumericIdMisformat.answers(&case).is_empty());
-    assert!(diagnose(&case, &Some(mac("secret", "42.0"))).is_empty());
+    assert_eq!(
+        named(&diagnose(&case, &Some(mac("secret", "42.0")))),
+        [("NUMERIC_STRING_REPARSED", "python-float")]
+    );
 
     // STRINGIFIED_NULL replaces the email fallback when user_id is missing or null...
     let email = json!("ada@example.com");
@@ -357,7 +384,11 @@ fn accepted_hash_is_traced_to_recomputed_mistakes_only() {
     );
     // A prefix no recomputed variant produces, or junk, is not explained.
     assert!(diagnose_accepted_hash(&case, &HASH_87[..20]).is_empty());
-    assert!(diagnose_accepted_hash(&case, "").is_empty());
+    // An empty hash is what a port that sends an empty string computes.
+    assert_eq!(
+        named(&diagnose_accepted_hash(&case, "")),
+        [("EMPTY_HASH", "default")]
+    );
     assert!(diagnose_accepted_hash(&case, "anything").is_empty());
 
     // Unidentified: a verifier that recomputes HMAC("") accepts it.
@@ -368,7 +399,10 @@ fn accepted_hash_is_traced_to_recomputed_mistakes_only() {
     );
     assert_eq!(
         named(&diagnose_accepted_hash(&nobody, &mac("secret", "None"))),
-        [("STRINGIFIED_NULL", "None")]
+        [
+            ("HASH_FOR_UNIDENTIFIED", "python"),
+            ("STRINGIFIED_NULL", "None")
+        ]
     );
 }
 

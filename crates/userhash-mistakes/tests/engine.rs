@@ -43,13 +43,27 @@ fn inputs(owned: &[(String, Option<Value>, Option<Value>)]) -> Vec<Input<'_>> {
 
 #[test]
 fn every_catalogue_variant_is_one_deviation_of_the_engine() {
+    // A mistake's variants can live in several stages (LOWERCASED_INPUT of the email is a
+    // choice, of any identifier a text transform), so the engine lists them in stage order.
+    let sorted = |mut variants: Vec<&'static str>| {
+        variants.sort_unstable();
+        variants
+    };
     for &mistake in Mistake::CATALOGUE {
         let engine: Vec<&str> = of_mistake(mistake).map(|(_, d)| d.variant).collect();
-        assert_eq!(engine, mistake.variants(), "{mistake}");
+        assert_eq!(
+            sorted(engine),
+            sorted(mistake.variants().to_vec()),
+            "{mistake}"
+        );
     }
     for deviation in deviations() {
+        // A validation mistake can have a variant that changes a hash: INTEGER_USER_ID_REJECTED
+        // passes an integer user_id over for the email.
         assert!(
-            Mistake::CATALOGUE.contains(&deviation.mistake),
+            Mistake::CATALOGUE.contains(&deviation.mistake)
+                || (Mistake::VALIDATION.contains(&deviation.mistake)
+                    && deviation.mistake.variants().contains(&deviation.variant)),
             "{deviation} is not in the catalogue"
         );
     }
@@ -139,7 +153,8 @@ fn single_and_paired_mistakes_are_named_and_never_wrongly() {
     let inputs = inputs(&owned);
     let count = u16::try_from(deviations().len()).expect("few deviations");
     let mut pipelines: Vec<Pipeline> = (0..count).map(|id| Pipeline::new(vec![id])).collect();
-    // A fixed sample of well-formed pairs: every 11th, so each run checks the same ones.
+    // A fixed sample of about 300 well-formed pairs, evenly spread, so each run checks the
+    // same ones.
     let mut pairs = Vec::new();
     for a in 0..count {
         for b in 0..count {
@@ -149,7 +164,8 @@ fn single_and_paired_mistakes_are_named_and_never_wrongly() {
             }
         }
     }
-    pipelines.extend(pairs.into_iter().step_by(11));
+    let step = (pairs.len() / 300).max(1);
+    pipelines.extend(pairs.into_iter().step_by(step));
     let mut problems = Vec::new();
     let (mut exact, mut indistinguishable, mut unnamed, mut inert) = (0, 0, 0, 0);
     let mut unnamed_names = BTreeSet::new();

@@ -19,7 +19,7 @@ use format::{GenerationCase, Generator, HmacCase, VectorFile, VerifyCase, SUITE_
 
 /// The suite's SemVer version. Bump it (and `assets/CHANGELOG.md`) with every change to the files:
 /// minor for added cases, major for changed expectations or format.
-pub const SUITE_VERSION: &str = "2.1.0";
+pub const SUITE_VERSION: &str = "2.2.0";
 
 /// The vector files, by name.
 pub const USER_HASH_FILE: &str = "user_hash.json";

@@ -25,7 +25,9 @@ use userhash::UserId;
 use crate::{Answer, Input, Mistake};
 
 pub use search::{explain, explain_run, Explained, RunDiagnosis};
-pub use verifier::{explain_verify, verifier_decision, VerifyDiagnosis, VerifyObservation};
+pub use verifier::{
+    explain_verify, verifier_decision, Decision, VerifyDiagnosis, VerifyObservation,
+};
 
 /// Deviations a searched pipeline makes at most. Two covers the ports that combine two habits
 /// (trimming the input *and* printing uppercase hex) while keeping the search well under a
@@ -63,12 +65,6 @@ impl Stage {
         Stage::Mac,
         Stage::Output,
     ];
-
-    /// Whether two deviations of this stage compose (one after the other): only stages that
-    /// map a value to a value of the same kind.
-    fn composes(self) -> bool {
-        self == Stage::Text
-    }
 }
 
 /// An identifier as a port holds it after selection.
@@ -95,17 +91,22 @@ pub(crate) struct Fields<'a> {
     pub(crate) user_id: Option<UserId<'a>>,
     /// The email as the reference reads it (`None`: absent, or `""`).
     pub(crate) email: Option<&'a str>,
+    /// The email as sent when it is a string, `""` included.
+    pub(crate) raw_email: Option<&'a str>,
+    /// The email field as sent: `None` when absent, `Some(Null)` when null.
+    pub(crate) email_field: Option<&'a Value>,
 }
 
 impl<'a> Fields<'a> {
     /// `None` when the reference rejects a field's type.
     fn read(input: &Input<'a>) -> Option<Fields<'a>> {
+        let raw_email = email_from_json(input.email).ok()?;
         Some(Fields {
             raw_user_id: input.user_id,
             user_id: user_id_from_json(input.user_id).ok()?,
-            email: email_from_json(input.email)
-                .ok()?
-                .filter(|email| !email.is_empty()),
+            email: raw_email.filter(|email| !email.is_empty()),
+            raw_email,
+            email_field: input.email,
         })
     }
 
@@ -118,11 +119,18 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// What replaces a stage: one function type per stage.
+/// What replaces a stage: one function type per stage, or per part of a stage that can go
+/// wrong independently of the rest (see [`Slot`]).
 #[derive(Clone, Copy)]
 pub(crate) enum Apply {
+    /// Which identifier is chosen, and what counts as absent.
     Selection(fn(&Fields<'_>) -> Option<Selected>),
-    Rendering(fn(&Selected) -> String),
+    /// The text hashed for a user with no identifier, if any (the reference hashes nothing).
+    Unidentified(fn(&Fields<'_>) -> Option<&'static str>),
+    /// How an integer user_id is printed.
+    RenderInteger(fn(i128) -> String),
+    /// How a string user_id is rendered (`None`: as it is); emails are left alone.
+    RenderUserIdText(fn(&str) -> Option<String>),
     Text(fn(&str) -> String),
     Encoding(fn(&str) -> Vec<u8>),
     Key(fn(&str) -> Vec<u8>),
@@ -130,16 +138,48 @@ pub(crate) enum Apply {
     Output(fn(&[u8]) -> String),
 }
 
+/// The parts of a pipeline a deviation replaces. A pipeline makes at most one deviation per
+/// slot, except [`Slot::Text`], whose transforms apply one after the other. Integers and
+/// string user_ids are rendered apart, so a port can misprint both (a pandas column turns 42
+/// and "42" into "42.0"); the unidentified user's text is apart from the choice of identifier
+/// (`str(user_id or email)` drops a 0 *and* signs "None").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Slot {
+    Choice,
+    Unidentified,
+    Integer,
+    UserIdText,
+    Text,
+    Encoding,
+    Key,
+    Mac,
+    Output,
+}
+
 impl Apply {
     fn stage(self) -> Stage {
         match self {
-            Apply::Selection(_) => Stage::Selection,
-            Apply::Rendering(_) => Stage::Rendering,
+            Apply::Selection(_) | Apply::Unidentified(_) => Stage::Selection,
+            Apply::RenderInteger(_) | Apply::RenderUserIdText(_) => Stage::Rendering,
             Apply::Text(_) => Stage::Text,
             Apply::Encoding(_) => Stage::Encoding,
             Apply::Key(_) => Stage::Key,
             Apply::Mac(_) => Stage::Mac,
             Apply::Output(_) => Stage::Output,
+        }
+    }
+
+    fn slot(self) -> Slot {
+        match self {
+            Apply::Selection(_) => Slot::Choice,
+            Apply::Unidentified(_) => Slot::Unidentified,
+            Apply::RenderInteger(_) => Slot::Integer,
+            Apply::RenderUserIdText(_) => Slot::UserIdText,
+            Apply::Text(_) => Slot::Text,
+            Apply::Encoding(_) => Slot::Encoding,
+            Apply::Key(_) => Slot::Key,
+            Apply::Mac(_) => Slot::Mac,
+            Apply::Output(_) => Slot::Output,
         }
     }
 }
@@ -248,10 +288,8 @@ impl Pipeline {
         }
     }
 
-    fn stage(&self, stage: Stage) -> impl Iterator<Item = Apply> + '_ {
-        self.steps()
-            .filter(move |d| d.stage() == stage)
-            .map(|d| d.apply)
+    fn applies(&self) -> impl Iterator<Item = Apply> + '_ {
+        self.steps().map(|d| d.apply)
     }
 
     /// What a port with this pipeline answers on `input`: `None` (no answer to compare) when
@@ -261,49 +299,63 @@ impl Pipeline {
         if input.secret.is_empty() {
             return None;
         }
-        let selected = match self.stage(Stage::Selection).next() {
-            Some(Apply::Selection(select)) => select(&fields),
-            _ => stages::selection::reference(&fields),
+        let selected = match self.applies().find_map(|a| match a {
+            Apply::Selection(select) => Some(select),
+            _ => None,
+        }) {
+            Some(select) => select(&fields),
+            None => stages::selection::reference(&fields),
         };
-        let Some(selected) = selected else {
+        let unidentified = self.applies().find_map(|a| match a {
+            Apply::Unidentified(literal) => Some(literal),
+            _ => None,
+        });
+        let Some(selected) = selected.or_else(|| {
+            unidentified
+                .and_then(|literal| literal(&fields))
+                .map(stages::selection::unidentified)
+        }) else {
             return Some(None);
         };
-        let mut text = match self.stage(Stage::Rendering).next() {
-            Some(Apply::Rendering(render)) => render(&selected),
-            _ => stages::rendering::reference(&selected),
-        };
-        for apply in self.stage(Stage::Text) {
+        let mut text = stages::rendering::reference(&selected);
+        for apply in self.applies() {
+            if let Some(rendered) = stages::rendering::render(apply, &selected) {
+                text = rendered;
+            }
+        }
+        for apply in self.applies() {
             if let Apply::Text(transform) = apply {
                 text = transform(&text);
             }
         }
-        let message = match self.stage(Stage::Encoding).next() {
-            Some(Apply::Encoding(encode)) => encode(&text),
-            _ => text.into_bytes(),
-        };
-        let key = match self.stage(Stage::Key).next() {
-            Some(Apply::Key(key)) => key(input.secret),
-            _ => input.secret.as_bytes().to_vec(),
-        };
-        let tag = match self.stage(Stage::Mac).next() {
-            Some(Apply::Mac(mac)) => mac(&key, &message),
-            _ => stages::mac::reference(&key, &message),
-        };
-        Some(Some(match self.stage(Stage::Output).next() {
-            Some(Apply::Output(render)) => render(&tag),
-            _ => crate::hex(&tag),
-        }))
+        let mut message = None;
+        let mut key = None;
+        let mut mac: fn(&[u8], &[u8]) -> Vec<u8> = stages::mac::reference;
+        let mut output: fn(&[u8]) -> String = crate::hex;
+        for apply in self.applies() {
+            match apply {
+                Apply::Encoding(encode) => message = Some(encode(&text)),
+                Apply::Key(derive) => key = Some(derive(input.secret)),
+                Apply::Mac(f) => mac = f,
+                Apply::Output(f) => output = f,
+                _ => {}
+            }
+        }
+        let message = message.unwrap_or_else(|| text.into_bytes());
+        let key = key.unwrap_or_else(|| input.secret.as_bytes().to_vec());
+        Some(Some(output(&mac(&key, &message))))
     }
 
-    /// Whether the deviations can stand together: at most one per stage that does not
-    /// compose, none twice.
+    /// Whether the deviations can stand together: at most one per slot, except text
+    /// transforms, which compose; none twice.
     pub fn is_well_formed(&self) -> bool {
         let steps: Vec<&Deviation> = self.steps().collect();
         steps.len() == self.deviations.len()
             && steps.iter().enumerate().all(|(i, a)| {
                 steps[i + 1..].iter().all(|b| {
                     let same = std::ptr::eq(*a, *b);
-                    !same && (a.stage() != b.stage() || a.stage().composes())
+                    let slot = a.apply.slot();
+                    !same && (slot != b.apply.slot() || slot == Slot::Text)
                 })
             })
     }

@@ -8,7 +8,9 @@ use std::hash::Hash;
 use serde::Serialize;
 
 use super::stages::{mac, rendering, selection};
-use super::{deviations, Apply, DeviationId, Fields, Pipeline, Selected, Stage, MAX_DEVIATIONS};
+use super::{
+    deviations, Apply, DeviationId, Fields, Pipeline, Selected, Slot, Stage, MAX_DEVIATIONS,
+};
 use crate::{hex, Answer, Input, Mistake};
 
 /// A set of deviations, in pipeline order.
@@ -99,12 +101,22 @@ pub fn explain(input: &Input<'_>, observed: &Answer) -> Vec<Pipeline> {
         }
     };
 
-    // Selection.
+    // Selection: the choice of identifier, then what an unidentified user gets.
     let mut selected: Layer<Option<Selected>> = Layer::new();
     selected.insert(selection::reference(&fields), Vec::new());
     for (id, apply) in of_stage(Stage::Selection) {
         if let Apply::Selection(select) = apply {
             selected.insert(select(&fields), vec![id]);
+        }
+    }
+    let unidentified: Vec<DevSet> = selected.states.get(&None).cloned().unwrap_or_default();
+    for set in unidentified.iter().filter(|set| set.len() < MAX_DEVIATIONS) {
+        for (id, apply) in of_stage(Stage::Selection) {
+            if let Apply::Unidentified(literal) = apply {
+                if let Some(text) = literal(&fields) {
+                    selected.insert(Some(selection::unidentified(text)), with(set, id));
+                }
+            }
         }
     }
     // No hash at all: only selection can explain it, whatever follows.
@@ -117,15 +129,16 @@ pub fn explain(input: &Input<'_>, observed: &Answer) -> Vec<Pipeline> {
         return sorted(found);
     }
 
-    // Rendering.
+    // Rendering: one deviation at most per case, since a case has an integer user_id or a
+    // string one, never both (a port that misprints both is found as a union across the run).
     let mut rendered: Layer<String> = Layer::new();
     for (value, set) in selected.iter() {
         let Some(value) = value else { continue };
         rendered.insert(rendering::reference(value), set.clone());
         if set.len() < MAX_DEVIATIONS {
             for (id, apply) in of_stage(Stage::Rendering) {
-                if let Apply::Rendering(render) = apply {
-                    rendered.insert(render(value), with(set, id));
+                if let Some(text) = rendering::render(apply, value) {
+                    rendered.insert(text, with(set, id));
                 }
             }
         }
@@ -234,12 +247,14 @@ fn sorted(found: Vec<DevSet>) -> Vec<Pipeline> {
     let mut pipelines: Vec<Pipeline> = found
         .into_iter()
         .map(|mut set| {
-            // Pipeline order: by stage, text deviations in the order they apply.
+            // Pipeline order: by stage, text deviations in the order they apply, the others
+            // of a stage by id, so one pipeline has one spelling.
             set.sort_by_key(|id| {
-                deviations()
+                let slot = deviations()
                     .get(usize::from(*id))
-                    .map(|d| d.stage())
-                    .unwrap_or(Stage::Output)
+                    .map(|d| d.apply.slot())
+                    .unwrap_or(Slot::Output);
+                (slot, if slot == Slot::Text { 0 } else { *id })
             });
             Pipeline::new(set)
         })

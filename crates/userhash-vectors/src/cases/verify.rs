@@ -353,6 +353,33 @@ pub fn cases() -> Vec<VerifyCase> {
             &sign(s, placeholder),
         );
     }
+    // Added in 2.2.0: formats a lenient parser accepts and an exact comparison refuses, and a
+    // verifier that trims the identifier it was given.
+    c.refuse(
+        "verify-spaced-hex",
+        "The correct hash with a space between bytes, as a hexdump prints it.",
+        &["WrongFormat"],
+        by_user(),
+        &hex_to_bytes(&good)
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    c.refuse(
+        "verify-0x-prefix",
+        "The correct hash with a 0x prefix.",
+        &["WrongFormat"],
+        by_user(),
+        &format!("0x{good}"),
+    );
+    c.refuse(
+        "verify-hash-of-trimmed-user-id",
+        "The hash of the trimmed user_id presented for a user_id with surrounding spaces.",
+        &["ModifiedHash", "Whitespace"],
+        (text(&format!(" {USER} ")), absent()),
+        &good,
+    );
 
     c.cases
 }

@@ -302,7 +302,7 @@ def digit_string_reparsed(secret, user_id, email):
 @port("json-stringify-id", stages=["rendering"],
       habit="JavaScript `JSON.stringify(userId)` to \"normalise\" string and numeric ids alike: a "
             "string keeps its quotes",
-      fair=["SERIALIZED_INPUT", "JSON_STRINGIFIED_ID"], target=["SERIALIZED_INPUT (json)"], status="mandatory",
+      fair=["SERIALIZED_INPUT"], target=["SERIALIZED_INPUT (json)"], status="mandatory",
       reveals=["user-id-only"])
 def json_stringify_id(secret, user_id, email):
     if user_id is not None and user_id != "":
@@ -316,7 +316,7 @@ def json_stringify_id(secret, user_id, email):
 
 @port("python-repr-id", stages=["rendering"],
       habit="Python `f\"{user_id!r}\"` (a debugging format left in): \"'user_8f3a2c'\"",
-      fair=["SERIALIZED_INPUT", "JSON_STRINGIFIED_ID"], target=["SERIALIZED_INPUT (python-repr)"], status="mandatory",
+      fair=["SERIALIZED_INPUT"], target=["SERIALIZED_INPUT (python-repr)"], status="mandatory",
       reveals=["user-id-only"])
 def python_repr_id(secret, user_id, email):
     identifier = f"{user_id!r}" if user_id not in (None, "") else (email or None)

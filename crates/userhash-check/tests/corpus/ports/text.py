@@ -376,7 +376,7 @@ def query_string_plus_decoded(secret, user_id, email):
 @port("json-escaped-value", stages=["text"],
       habit="the id spliced into a JSON template as `json.dumps(value)[1:-1]`, and the escaped "
             "text signed",
-      fair=["SERIALIZED_INPUT", "JSON_STRINGIFIED_ID"], target=["SERIALIZED_INPUT (json-unquoted)"], status="mandatory",
+      fair=["SERIALIZED_INPUT"], target=["SERIALIZED_INPUT (json-escaped)"], status="mandatory",
       reveals=["user-id-tab", "user-id-latin1-letters"])
 def json_escaped_value(secret, user_id, email):
     identifier = _identifier(user_id, email)

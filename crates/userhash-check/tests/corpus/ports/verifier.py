@@ -165,7 +165,7 @@ def verify_hash_optional(secret, user_id, email, presented):
 
 @port("verify-accepts-legacy-base64", stages=["verifier"], verifier=True,
       habit="a migration: the hex hash or the base64 one the old client sent are both accepted",
-      fair=["VERIFY_ACCEPTS_OTHER_FORMAT"], status="mandatory", reveals=["verify-base64"])
+      fair=["VERIFIER_ACCEPTS_OTHER_FORMAT"], status="mandatory", reveals=["verify-base64"])
 def verify_accepts_legacy_base64(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
     if expected is None:
@@ -178,7 +178,7 @@ def verify_accepts_legacy_base64(secret, user_id, email, presented):
       habit="Node `crypto.timingSafeEqual(Buffer.from(presented), Buffer.from(expected))` throws "
             "a RangeError on unequal lengths, and the error is passed on",
       evidence="crypto.timingSafeEqual throws on unequal lengths",
-      fair=["VERIFY_ERRORS_INSTEAD_OF_REFUSING"], status="mandatory",
+      fair=["VERIFIER_ERRORS_INSTEAD_OF_REFUSING"], status="mandatory",
       reveals=["verify-truncated-32", "verify-empty"])
 def verify_timingsafeequal_throws(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
@@ -194,7 +194,7 @@ def verify_timingsafeequal_throws(secret, user_id, email, presented):
 @port("verify-go-hex-decode-error", stages=["verifier"], verifier=True,
       habit="Go `got, err := hex.DecodeString(presented); if err != nil { return false, err }`: "
             "a malformed hash is an error, not a refusal",
-      fair=["VERIFY_ERRORS_INSTEAD_OF_REFUSING"], status="mandatory",
+      fair=["VERIFIER_ERRORS_INSTEAD_OF_REFUSING"], status="mandatory",
       reveals=["verify-not-hex", "verify-truncated-63"])
 def verify_go_hex_decode_error(secret, user_id, email, presented):
     expected = _expected(secret, user_id, email)
@@ -245,11 +245,8 @@ def verify_expects_uppercase(secret, user_id, email, presented):
 @port("verify-trims-identifiers", stages=["verifier"], verifier=True,
       habit="the verifier reads the identifiers from a form and `.strip()`s them; the signer "
             "does not",
-      fair=["TRIMMED_INPUT"], status="uncaught",
-      uncaught_because="no verify vector has an identifier with surrounding whitespace",
-      probes=[verify_probe("userhash-test-secret",
-                           correct_user_hash("userhash-test-secret", " user_8f3a2c ", None),
-                           user_id=" user_8f3a2c ")])
+      fair=["TRIMMED_INPUT"], status="mandatory",
+      reveals=["verify-hash-of-trimmed-user-id"])
 def verify_trims_identifiers(secret, user_id, email, presented):
     uid = user_id.strip() if isinstance(user_id, str) else user_id
     mail = email.strip() if isinstance(email, str) else email

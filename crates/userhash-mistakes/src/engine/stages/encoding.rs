@@ -4,6 +4,26 @@ use super::super::{Apply, Deviation};
 use super::dev;
 use crate::Mistake;
 
+/// CESU-8: UTF-8 of each UTF-16 code unit, so a character outside the BMP is two 3-byte
+/// surrogates; Java's modified UTF-8 (`writeUTF`) also writes NUL as `C0 80`.
+fn cesu8(text: &str, modified: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 4);
+    for unit in text.encode_utf16() {
+        let code = u32::from(unit);
+        match code {
+            0 if modified => out.extend([0xc0, 0x80]),
+            0..=0x7f => out.push(code as u8),
+            0x80..=0x7ff => out.extend([0xc0 | (code >> 6) as u8, 0x80 | (code & 0x3f) as u8]),
+            _ => out.extend([
+                0xe0 | (code >> 12) as u8,
+                0x80 | ((code >> 6) & 0x3f) as u8,
+                0x80 | (code & 0x3f) as u8,
+            ]),
+        }
+    }
+    out
+}
+
 pub(crate) const DEVIATIONS: &[Deviation] = &[
     dev(
         Mistake::Latin1Encoded,
@@ -24,4 +44,49 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         "be",
         Apply::Encoding(|t| t.encode_utf16().flat_map(u16::to_be_bytes).collect()),
     ),
+    dev(
+        Mistake::Latin1Encoded,
+        "charcodeat",
+        // JavaScript's `s.charCodeAt(i) & 0xff`: the low byte of each UTF-16 code unit.
+        Apply::Encoding(|t| t.encode_utf16().map(|unit| unit.to_le_bytes()[0]).collect()),
+    ),
+    dev(
+        Mistake::Utf16Encoded,
+        "be-bom",
+        // Java's getBytes("UTF-16").
+        Apply::Encoding(|t| {
+            [0xfe, 0xff]
+                .into_iter()
+                .chain(t.encode_utf16().flat_map(u16::to_be_bytes))
+                .collect()
+        }),
+    ),
+    dev(
+        Mistake::Cesu8Encoded,
+        "cesu-8",
+        Apply::Encoding(|t| cesu8(t, false)),
+    ),
+    dev(
+        Mistake::Cesu8Encoded,
+        "java-modified",
+        Apply::Encoding(|t| cesu8(t, true)),
+    ),
+    dev(
+        Mistake::DoubleUtf8Encoded,
+        "default",
+        // Each UTF-8 byte taken for a Latin-1 character and encoded again.
+        Apply::Encoding(|t| t.bytes().map(char::from).collect::<String>().into_bytes()),
+    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cesu8_encodes_surrogates_apart() {
+        assert_eq!(cesu8("a\u{0}é", false), b"a\0\xc3\xa9");
+        assert_eq!(cesu8("\u{0}", true), [0xc0, 0x80]);
+        assert_eq!(cesu8("😀", false), [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80]);
+    }
+}

@@ -7,6 +7,34 @@ use super::super::{Apply, Deviation};
 use super::dev;
 use crate::{hex, Mistake};
 
+/// Python's `repr(bytes)`: `b'...'`, printable ASCII as itself, `\\ \t \n \r` and the quote
+/// escaped, other bytes as `\xNN`; double quotes when the bytes hold a `'` and no `"`.
+fn python_bytes_repr(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = String::from("b");
+    out.push(char::from(quote));
+    for &byte in bytes {
+        match byte {
+            b'\\' => out.push_str("\\\\"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            byte if byte == quote => {
+                out.push('\\');
+                out.push(char::from(byte));
+            }
+            0x20..=0x7e => out.push(char::from(byte)),
+            byte => out.push_str(&format!("\\x{byte:02x}")),
+        }
+    }
+    out.push(char::from(quote));
+    out
+}
+
 pub(crate) const DEVIATIONS: &[Deviation] = &[
     dev(
         Mistake::UppercaseHex,
@@ -95,4 +123,138 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         "default",
         Apply::Output(|tag| format!("{}\n", hex(tag))),
     ),
+    dev(
+        Mistake::TruncatedHash,
+        "63-digits",
+        // PHP `substr($hash, 0, 63)`, meant to drop a newline.
+        Apply::Output(|tag| hex(tag).chars().take(63).collect()),
+    ),
+    dev(
+        Mistake::Base64Output,
+        "of-hex",
+        // PHP `base64_encode(hash_hmac(...))`: hash_hmac already returns hex.
+        Apply::Output(|tag| STANDARD.encode(hex(tag))),
+    ),
+    dev(
+        Mistake::DecoratedHex,
+        "sha256=",
+        // As GitHub's webhook signature header writes it.
+        Apply::Output(|tag| format!("sha256={}", hex(tag))),
+    ),
+    dev(
+        Mistake::DecoratedHex,
+        "space",
+        // Python's `digest.hex(" ")`.
+        Apply::Output(|tag| {
+            tag.iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }),
+    ),
+    dev(
+        Mistake::DecoratedHex,
+        "openssl-3",
+        // The whole line of `openssl dgst -sha256 -hmac`, OpenSSL 3.
+        Apply::Output(|tag| format!("SHA2-256(stdin)= {}\n", hex(tag))),
+    ),
+    dev(
+        Mistake::DecoratedHex,
+        "openssl-3-hmac",
+        Apply::Output(|tag| format!("HMAC-SHA2-256(stdin)= {}\n", hex(tag))),
+    ),
+    dev(
+        Mistake::DecoratedHex,
+        "openssl-1.1",
+        Apply::Output(|tag| format!("(stdin)= {}\n", hex(tag))),
+    ),
+    dev(
+        Mistake::EmptyHash,
+        "default",
+        Apply::Output(|_| String::new()),
+    ),
+    dev(
+        Mistake::SignedByteHex,
+        "java",
+        // Integer.toHexString(b) without `& 0xff`: a byte above 0x7f is a negative int.
+        Apply::Output(|tag| {
+            tag.iter()
+                .map(|&byte| {
+                    if byte < 0x80 {
+                        format!("{byte:x}")
+                    } else {
+                        format!("ffffff{byte:02x}")
+                    }
+                })
+                .collect()
+        }),
+    ),
+    dev(
+        Mistake::SignedByteHex,
+        "kotlin",
+        // `b.toString(16)` of a signed byte: "-80".
+        Apply::Output(|tag| {
+            tag.iter()
+                .map(|&byte| {
+                    if byte < 0x80 {
+                        format!("{byte:x}")
+                    } else {
+                        format!("-{:x}", 0x100 - u16::from(byte))
+                    }
+                })
+                .collect()
+        }),
+    ),
+    dev(
+        Mistake::NibblesSwapped,
+        "default",
+        Apply::Output(|tag| {
+            tag.iter()
+                .map(|byte| format!("{:x}{:x}", byte & 0xf, byte >> 4))
+                .collect()
+        }),
+    ),
+    dev(
+        Mistake::HexEncodedTwice,
+        "default",
+        Apply::Output(|tag| hex(hex(tag).as_bytes())),
+    ),
+    dev(
+        Mistake::RawDigestOutput,
+        "latin1",
+        // The raw bytes sent as a string, each byte one character.
+        Apply::Output(|tag| tag.iter().copied().map(char::from).collect()),
+    ),
+    dev(
+        Mistake::BytesReprOutput,
+        "digest",
+        Apply::Output(python_bytes_repr),
+    ),
+    dev(
+        Mistake::BytesReprOutput,
+        "hexdigest",
+        Apply::Output(|tag| format!("b'{}'", hex(tag))),
+    ),
+    dev(
+        Mistake::ByteOrderReversed,
+        "default",
+        Apply::Output(|tag| {
+            let reversed: Vec<u8> = tag.iter().rev().copied().collect();
+            hex(&reversed)
+        }),
+    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_as_python_prints_them() {
+        assert_eq!(
+            python_bytes_repr(b"a'\\\n\x00\xff"),
+            "b\"a'\\\\\\n\\x00\\xff\""
+        );
+        assert_eq!(python_bytes_repr(b"'\""), "b'\\'\"'");
+    }
+}
