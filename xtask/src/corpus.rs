@@ -191,13 +191,16 @@ pub fn failures(measure: &Measure, errors: &[String], enforce_naming: bool) -> V
         }
     }
     if enforce_naming {
-        let total = &measure.total;
-        if total.fair_percent() < FAIR_TARGET_PERCENT {
+        // The share target is for the ports the catalogue was built from; the held-out share is
+        // an estimate to report, not a gate. A wrong name fails the step wherever it happens.
+        let in_sample = &measure.in_sample;
+        if in_sample.fair_percent() < FAIR_TARGET_PERCENT {
             failures.push(format!(
                 "{:.0} % of the caught ports are fairly named; the target is {FAIR_TARGET_PERCENT:.0} %",
-                total.fair_percent()
+                in_sample.fair_percent()
             ));
         }
+        let total = &measure.total;
         if total.wrongly_named > 0 {
             failures.push(format!(
                 "{} ports are wrongly named; the target is none",
@@ -405,6 +408,40 @@ mod tests {
         measure.ports.pop();
         measure.ports.push(classify(&hidden, &report(0, &[], 0), 0));
         assert!(failures(&measure, &[], false).is_empty());
+    }
+
+    #[test]
+    fn the_share_target_is_for_the_in_sample_ports_and_wrong_names_fail_anywhere() {
+        let named = entry("upper", Status::Mandatory, &["UPPERCASE_HEX"]);
+        let mut unseen = entry("unseen", Status::Mandatory, &["SOME_NEW_HABIT"]);
+        unseen.held_out = true;
+        let measure = |unseen_report: Value| {
+            Measure::new(
+                &["output".to_owned()],
+                vec![
+                    classify(&named, &report(0, &[("UPPERCASE_HEX", 60)], 0), 1),
+                    classify(&unseen, &unseen_report, 1),
+                ],
+                "userhash-check 0.1.0",
+                "userhash 2.2.0",
+            )
+        };
+        // An unnamed held-out port lowers the held-out share, not the gated one.
+        let honest = measure(report(0, &[], 5));
+        assert_eq!(honest.in_sample.fairly_named, 1);
+        assert_eq!(honest.held_out.unnamed, 1);
+        assert!(failures(&honest, &[], true).is_empty());
+        assert!(measure::one_line(&honest).contains("held-out 1: fairly named 0 (0 %)"));
+        let text = measure::render_text(&honest);
+        assert!(
+            text.contains("in-sample") && text.contains("held-out"),
+            "{text}"
+        );
+        // A wrong name on a held-out port fails the step all the same.
+        let wrong = measure(report(0, &[("BASE64_OUTPUT", 5)], 0));
+        let failed = failures(&wrong, &[], true);
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert!(failed[0].contains("wrongly named"), "{failed:?}");
     }
 
     #[test]

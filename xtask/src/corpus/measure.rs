@@ -41,6 +41,8 @@ pub struct Entry {
     pub status: Status,
     pub fair: Vec<String>,
     pub uncaught_because: Option<String>,
+    /// In the held-out set: written after the engine, never used to extend it.
+    pub held_out: bool,
 }
 
 /// The registry: its stages in order and its ports.
@@ -83,6 +85,7 @@ impl Registry {
                         .map_err(|e| format!("{name}: {e}"))?,
                     fair: strings(&port["fair"]),
                     uncaught_because: port["uncaught_because"].as_str().map(str::to_owned),
+                    held_out: port["held_out"].as_bool().unwrap_or(false),
                 })
             })
             .collect::<Result<_, String>>()?;
@@ -234,12 +237,16 @@ fn percent(part: usize, whole: usize) -> f64 {
     }
 }
 
-/// The measure of the whole corpus: a row per stage (a port counts in each of its stages) and
-/// the total (each port once).
+/// The measure of the whole corpus: a row per stage (a port counts in each of its stages), the
+/// in-sample and held-out sets, and the total (each port once).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measure {
     pub ports: Vec<Measured>,
     pub stages: Vec<(String, Counts)>,
+    /// The ports the catalogue was extended from: the naming target applies to them.
+    pub in_sample: Counts,
+    /// The ports written after the engine and never used to extend it: the honest estimate.
+    pub held_out: Counts,
     pub total: Counts,
     /// `userhash-check x.y.z`, and the suite's name and version: what was measured.
     pub checker: String,
@@ -250,8 +257,14 @@ impl Measure {
     pub fn new(stages: &[String], ports: Vec<Measured>, checker: &str, suite: &str) -> Measure {
         let mut per_stage: BTreeMap<&str, Counts> = BTreeMap::new();
         let mut total = Counts::default();
+        let (mut in_sample, mut held_out) = (Counts::default(), Counts::default());
         for port in &ports {
             total.add(port);
+            if port.entry.held_out {
+                held_out.add(port);
+            } else {
+                in_sample.add(port);
+            }
             for stage in &port.entry.stages {
                 per_stage.entry(stage).or_default().add(port);
             }
@@ -265,6 +278,8 @@ impl Measure {
             .collect();
         Measure {
             stages,
+            in_sample,
+            held_out,
             total,
             checker: checker.to_owned(),
             suite: suite.to_owned(),
@@ -317,6 +332,10 @@ fn rows(measure: &Measure) -> Vec<[String; 7]> {
         .iter()
         .map(|(stage, counts)| row(stage, counts))
         .collect();
+    if measure.held_out.ports > 0 {
+        rows.push(row("in-sample", &measure.in_sample));
+        rows.push(row("held-out", &measure.held_out));
+    }
     rows.push(row("total", &measure.total));
     rows
 }
@@ -496,10 +515,13 @@ pub fn to_json(measure: &Measure) -> Value {
         "checker": measure.checker,
         "suite": measure.suite,
         "total": counts_json(None, &measure.total),
+        "in_sample": counts_json(None, &measure.in_sample),
+        "held_out": counts_json(None, &measure.held_out),
         "stages": measure.stages.iter().map(|(stage, counts)| counts_json(Some(stage), counts)).collect::<Vec<_>>(),
         "ports": measure.ports.iter().map(|port| json!({
             "name": port.entry.name,
             "stages": port.entry.stages,
+            "held_out": port.entry.held_out,
             "status": match port.entry.status {
                 Status::Mandatory => "mandatory",
                 Status::AcceptableOnly => "acceptable-only",
@@ -514,10 +536,10 @@ pub fn to_json(measure: &Measure) -> Value {
     })
 }
 
-/// The CI step's line: the counts, and the naming shares.
+/// The CI step's line: the counts, and the naming shares (of the held-out set apart).
 pub fn one_line(measure: &Measure) -> String {
     let t = &measure.total;
-    format!(
+    let mut line = format!(
         "{} ports: {} caught, {} missed; fairly named {}, wrongly named {}, unnamed {}",
         t.ports,
         t.caught,
@@ -525,7 +547,16 @@ pub fn one_line(measure: &Measure) -> String {
         share(t.fairly_named, t.caught),
         t.wrongly_named,
         t.unnamed
-    )
+    );
+    let h = &measure.held_out;
+    if h.ports > 0 {
+        line.push_str(&format!(
+            "; held-out {}: fairly named {}",
+            h.ports,
+            share(h.fairly_named, h.caught)
+        ));
+    }
+    line
 }
 
 #[cfg(test)]
@@ -539,6 +570,7 @@ pub mod tests {
             status,
             fair: fair.iter().map(|s| (*s).to_owned()).collect(),
             uncaught_because: None,
+            held_out: false,
         }
     }
 
