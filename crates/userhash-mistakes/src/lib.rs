@@ -121,7 +121,7 @@ pub enum Mistake {
     /// The hashed identifier Unicode-normalised (NFC, NFD, NFKC or NFKD).
     UnicodeNormalized,
     /// The identifier encoded as Latin-1 (`charCodeAt` bytes, Java `getBytes()` with a Latin-1
-    /// platform charset); other characters become `?`.
+    /// platform charset) or Windows-1252; other characters become `?`.
     Latin1Encoded,
     /// The identifier encoded as UTF-16 (no byte-order mark).
     Utf16Encoded,
@@ -207,7 +207,8 @@ pub enum Mistake {
     Cesu8Encoded,
     /// The UTF-8 bytes read as Latin-1 and encoded to UTF-8 again (PHP `utf8_encode` on UTF-8).
     DoubleUtf8Encoded,
-    /// The secret encoded as Latin-1, ASCII, UTF-16LE or `charCodeAt` bytes, not UTF-8.
+    /// The secret encoded as Latin-1, Windows-1252, ASCII, UTF-16LE or `charCodeAt` bytes, not
+    /// UTF-8.
     SecretNotUtf8,
     /// The secret kept the quotes of the env file it came from (`docker --env-file`).
     SecretQuoted,
@@ -790,7 +791,7 @@ impl Mistake {
             Mistake::TrimmedInput => &["default", "right", "email", "chomp"],
             Mistake::LowercasedInput => &["default", "upper", "email", "email-domain"],
             Mistake::UnicodeNormalized => &["nfc", "nfd", "nfkc", "nfkd"],
-            Mistake::Latin1Encoded => &["default", "charcodeat"],
+            Mistake::Latin1Encoded => &["default", "charcodeat", "cp1252"],
             Mistake::Utf16Encoded => &["le", "be", "be-bom"],
             Mistake::AsciiReplaced => &["code-point", "utf16-unit", "ignore"],
             Mistake::StringifiedNull => &["null", "None", "undefined", "nil", "<nil>"],
@@ -840,7 +841,7 @@ impl Mistake {
             Mistake::UrlDecodedInput => &["form"],
             Mistake::LengthLimitedInput => &["64-chars", "255-bytes"],
             Mistake::Cesu8Encoded => &["cesu-8", "java-modified"],
-            Mistake::SecretNotUtf8 => &["latin1", "ascii", "utf16le", "charcodeat"],
+            Mistake::SecretNotUtf8 => &["latin1", "cp1252", "ascii", "utf16le", "charcodeat"],
             Mistake::SecretTruncated => &["8-bytes"],
             Mistake::SecretPrehashed => &["raw", "hex"],
             Mistake::MessagePrehashed => &["hex"],

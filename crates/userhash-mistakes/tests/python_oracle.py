@@ -358,6 +358,7 @@ def oracle(case):
     out["LATIN1_ENCODED"] = [
         ["default", on_msg(lambda m: hb(m.encode("latin-1", "replace")))],
         ["charcodeat", on_msg(lambda m: hb(utf16_units_low_byte(m)))],
+        ["cp1252", on_msg(lambda m: hb(m.encode("cp1252", "replace")))],
     ]
     out["UTF16_ENCODED"] = [
         ["le", on_msg(lambda m: hb(m.encode("utf-16-le")))],
@@ -525,6 +526,7 @@ def oracle(case):
     ]
     out["SECRET_NOT_UTF8"] = [
         ["latin1", keyed(secret.encode("latin-1", "replace"))],
+        ["cp1252", keyed(secret.encode("cp1252", "replace"))],
         ["ascii", keyed(dotnet_ascii(secret))],
         ["utf16le", keyed(secret.encode("utf-16-le"))],
         ["charcodeat", keyed(utf16_units_low_byte(secret))],

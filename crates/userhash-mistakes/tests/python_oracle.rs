@@ -78,6 +78,7 @@ fn cases() -> Vec<Value> {
         json!({"secret": "secret", "user_id": "ada+x%40y%zz"}),
         json!({"secret": "secret", "user_id": "é".repeat(200)}),
         json!({"secret": "secret", "user_id": " -0 "}),
+        json!({"secret": "€uro’s", "user_id": "€ café’s \u{81}"}),
     ]
 }
 

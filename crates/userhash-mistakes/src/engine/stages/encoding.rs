@@ -4,6 +4,49 @@ use super::super::{Apply, Deviation};
 use super::dev;
 use crate::Mistake;
 
+/// Windows-1252 (what "Latin-1" means on Windows and in many libraries): Latin-1 with
+/// typographic characters at 0x80 to 0x9F instead of C1 controls; the rest become `?`.
+pub(crate) fn cp1252(text: &str) -> Vec<u8> {
+    const HIGH: [(char, u8); 27] = [
+        ('€', 0x80),
+        ('‚', 0x82),
+        ('ƒ', 0x83),
+        ('„', 0x84),
+        ('…', 0x85),
+        ('†', 0x86),
+        ('‡', 0x87),
+        ('ˆ', 0x88),
+        ('‰', 0x89),
+        ('Š', 0x8a),
+        ('‹', 0x8b),
+        ('Œ', 0x8c),
+        ('Ž', 0x8e),
+        ('\u{2018}', 0x91),
+        ('\u{2019}', 0x92),
+        ('\u{201c}', 0x93),
+        ('\u{201d}', 0x94),
+        ('•', 0x95),
+        ('–', 0x96),
+        ('—', 0x97),
+        ('˜', 0x98),
+        ('™', 0x99),
+        ('š', 0x9a),
+        ('›', 0x9b),
+        ('œ', 0x9c),
+        ('ž', 0x9e),
+        ('Ÿ', 0x9f),
+    ];
+    text.chars()
+        .map(|c| match u8::try_from(u32::from(c)) {
+            Ok(byte) if !(0x80..0xa0).contains(&byte) => byte,
+            _ => HIGH
+                .iter()
+                .find(|(high, _)| *high == c)
+                .map_or(b'?', |(_, byte)| *byte),
+        })
+        .collect()
+}
+
 /// CESU-8: UTF-8 of each UTF-16 code unit, so a character outside the BMP is two 3-byte
 /// surrogates; Java's modified UTF-8 (`writeUTF`) also writes NUL as `C0 80`.
 fn cesu8(text: &str, modified: bool) -> Vec<u8> {
@@ -51,6 +94,12 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         Apply::Encoding(|t| t.encode_utf16().map(|unit| unit.to_le_bytes()[0]).collect()),
     ),
     dev(
+        Mistake::Latin1Encoded,
+        "cp1252",
+        // Java's getBytes() on Windows, .NET's Encoding.Default before .NET Core.
+        Apply::Encoding(cp1252),
+    ),
+    dev(
         Mistake::Utf16Encoded,
         "be-bom",
         // Java's getBytes("UTF-16").
@@ -82,6 +131,11 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cp1252_is_latin1_with_typography() {
+        assert_eq!(cp1252("é€\u{2019}\u{81}Ł"), [0xe9, 0x80, 0x92, b'?', b'?']);
+    }
 
     #[test]
     fn cesu8_encodes_surrogates_apart() {

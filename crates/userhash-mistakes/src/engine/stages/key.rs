@@ -112,6 +112,11 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
     dev(Mistake::SecretNotUtf8, "latin1", Apply::Key(latin1)),
     dev(
         Mistake::SecretNotUtf8,
+        "cp1252",
+        Apply::Key(super::encoding::cp1252),
+    ),
+    dev(
+        Mistake::SecretNotUtf8,
         "ascii",
         // .NET's Encoding.ASCII: one '?' per UTF-16 code unit outside ASCII.
         Apply::Key(|s| {
