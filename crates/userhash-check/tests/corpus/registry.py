@@ -41,9 +41,64 @@ STATUSES = {
 }
 
 # Names the diagnosis engine will add: a fair name for a mistake today's catalogue has no name
-# for. A name the catalogue gains leaves this list (the registry test says when). Empty today:
-# every fair name of the corpus is a catalogue name.
-PLANNED_NAMES = {}
+# for. A name the catalogue gains leaves this list (the registry test says when). Today they are
+# all names of held-out ports (ports/held_out.py), whose habits the catalogue has no name for.
+PLANNED_NAMES = {
+    # selection
+    "IDENTIFIERS_CONCATENATED": "Both identifiers signed together (`user_id:email`) when both "
+                                "are known, instead of the user_id alone.",
+    # rendering
+    "OPTIONAL_WRAPPER_RENDERED": "An optional's debug description hashed: Swift's "
+                                 "`\"\\(userId)\"` gives `Optional(\"42\")`, Java's "
+                                 "`Optional.toString()` `Optional[42]`.",
+    "INTEGER_ID_AS_BINARY": "An integer user_id hashed as its fixed-width binary (8 big-endian "
+                            "bytes, Go's `binary.Write`) instead of its decimal digits.",
+    # text
+    "PUNYCODE_DOMAIN": "The email's non-ASCII domain converted to its punycode (xn--) form "
+                       "before hashing (`punycode.toASCII(email)`, `IDN.toASCII`).",
+    "SUPPLEMENTARY_CHARACTER_CUT": "The identifier cut at its first character outside the BMP "
+                                   "(a MySQL utf8mb3 column written in non-strict mode).",
+    "LINE_BREAKS_REPLACED": "CR and LF in the identifier replaced by `_` (a log-forging "
+                            "defence applied to the value).",
+    "WHITESPACE_REMOVED": "Every whitespace character removed from the identifier "
+                          "(`replaceAll(\"\\\\s+\", \"\")`), inside as well as at the ends.",
+    "SPACE_PADDED_INPUT": "The identifier blank-padded to a fixed width (a `CHAR(n)` column "
+                          "read back), or refused when longer.",
+    # encoding
+    "UTF32_ENCODED": "The identifier encoded as UTF-32LE (a `std::wstring`'s bytes where "
+                     "`wchar_t` is 4 bytes).",
+    "SECRET_DOUBLE_UTF8_ENCODED": "The secret's UTF-8 bytes read as Latin-1 and encoded to "
+                                  "UTF-8 again (a Java .properties file loaded as ISO 8859-1).",
+    # key
+    "SECRET_JSON_DOCUMENT": "The whole key/value document of a secret store (AWS Secrets "
+                            "Manager's SecretString) used as the key instead of the secret in it.",
+    "SECRET_BASE64_ENCODED": "The key is the base64 text of the secret (a Kubernetes manifest's "
+                             "`data:` value used as is).",
+    "SECRET_INTERPOLATED": "The secret went through variable interpolation (Docker Compose, a "
+                           "shell, dotenv): `$name` replaced by an unset variable, `$$` by `$`.",
+    # digest
+    "MESSAGE_NOT_HASHED": "The HMAC finished without the identifier fed in (`doFinal()` with "
+                          "no bytes): every user gets the HMAC of the empty string.",
+    "HMAC_APPLIED_TWICE": "The HMAC's hex signed again with the same secret (a helper's "
+                          "result passed through the signer a second time).",
+    "JWT_INSTEAD_OF_HASH": "An HS256 JWT of the identifier (Messenger security's "
+                           "`intercom_user_jwt`) sent as the user_hash.",
+    "KEYED_HASH_NOT_HMAC": "A keyed hash used instead of HMAC-SHA256 (BLAKE2's `key=`, KMAC): "
+                           "the same length, another function.",
+    "MESSAGE_LABELLED": "The identifier signed with its field name, as query-string signing "
+                        "does (`user_id=...`, `email=...`).",
+    # output
+    "DIGEST_BUFFER_OVERREAD": "The whole digest buffer printed (OpenSSL's EVP_MAX_MD_SIZE, 64 "
+                              "bytes) rather than the tag's 32: the hex plus 64 zeros.",
+    "QUOTED_HASH": "The hash sent with the quotes of its JSON literal (`to_json` written into "
+                   "an HTML attribute and read back).",
+    # verifier
+    "VERIFIER_TYPE_JUGGLING": "A verifier comparing with a loose `==` (PHP): a presented JSON "
+                              "`true` equals any expected hash, \"\" equals the null of an "
+                              "unidentified user.",
+    "VERIFIER_CACHES_SUCCESS": "A verifier that remembers a user once verified (a session flag) "
+                               "and accepts any later hash for that user.",
+}
 
 PORTS = []  # every registered Port, in registration order
 _NAMES = set()

@@ -4,3 +4,4 @@ Registration order (this import order, then file order) is the order of `adapter
 and of the tables in docs/DIAGNOSIS.md.
 """
 from . import selection, rendering, text, encoding, key, digest, output, verifier, combination  # noqa: F401
+from . import held_out  # noqa: F401  (last: the held-out set, see its docstring)
