@@ -174,6 +174,18 @@ pub const FLAGS: &[Flag] = &[
         links: &[],
     },
     Flag {
+        name: "EmailCanonicalization",
+        bug_type: BugType::EdgeCase,
+        description: "An email is hashed exactly as sent: libraries that canonicalise addresses (dots and +tags dropped for Gmail, case folded) hash another address.",
+        links: &[],
+    },
+    Flag {
+        name: "SecretSpecialCharacters",
+        bug_type: BugType::EdgeCase,
+        description: "A secret with characters that shells, Docker Compose and dotenv interpolate ($) is used as is: a secret read through interpolation arrives changed.",
+        links: &[],
+    },
+    Flag {
         name: "InternationalDomain",
         bug_type: BugType::Encoding,
         description: "An email with a non-ASCII domain is hashed as the UTF-8 text sent, never converted to its punycode (xn--) form by an email or URL library.",

@@ -374,6 +374,20 @@ pub fn cases() -> Vec<VerifyCase> {
         &format!("0x{good}"),
     );
     c.refuse(
+        "verify-trailing-spaces",
+        "The correct hash followed by two spaces (a PAD SPACE collation in MySQL ignores them).",
+        &["WrongFormat"],
+        by_user(),
+        &format!("{good}  "),
+    );
+    c.refuse(
+        "verify-empty-for-unidentified",
+        "An empty hash presented for a user with no identifier: nothing is valid for nobody (PHP's loose == finds \"\" equal to null).",
+        &["UnidentifiedWithHash"],
+        (absent(), absent()),
+        "",
+    );
+    c.refuse(
         "verify-hash-of-trimmed-user-id",
         "The hash of the trimmed user_id presented for a user_id with surrounding spaces.",
         &["ModifiedHash", "Whitespace"],

@@ -21,7 +21,7 @@ import urllib.parse
 import uuid
 from decimal import Decimal
 
-from registry import UNDEFINED, correct_user_hash, port, user_hash_probe, verify_probe
+from registry import UNDEFINED, correct_user_hash, port
 
 
 # Every case whose right answer is a hash: the user_hash cases with one, and the six verify
@@ -532,11 +532,7 @@ def validatorjs_normalize_email(secret, user_id, email):
       habit="a sign-up deduplication helper reused for the hash: for gmail.com and googlemail.com "
             "addresses it drops the dots and the +tag of the local part (\"they are the same "
             "inbox\"), other domains untouched",
-      fair=["EMAIL_CANONICALIZED"], status="uncaught",
-      uncaught_because="every email in the vectors is at example.com, exemple.fr or exämple.com: a "
-                       "canonicaliser scoped to Gmail's domains never fires on them",
-      probes=[user_hash_probe("userhash-test-secret", email="ada.lovelace+intercom@gmail.com"),
-              user_hash_probe("userhash-test-secret", email="a.d.a@googlemail.com")])
+      fair=["EMAIL_CANONICALIZED"], status="mandatory", reveals=["email-gmail-dots-and-tag"])
 def gmail_address_canonicalised(secret, user_id, email):
     if isinstance(email, str) and "@" in email:
         local, _, domain = email.rpartition("@")
@@ -572,11 +568,7 @@ def oracle_char_column_padded(secret, user_id, email):
       habit="PHP's stock BOM remover from a CSV import, `str_replace(\"\\xEF\\xBB\\xBF\", '', "
             "$s)`, run over every identifier: U+FEFF is deleted wherever it occurs",
       fair=["INVISIBLE_CHARACTERS_REMOVED"], target=["INVISIBLE_CHARACTERS_REMOVED (bom)"],
-      status="uncaught",
-      uncaught_because="no identifier in the vectors contains U+FEFF: the invisible-character "
-                       "cases use U+200B, U+200D and U+200F only",
-      probes=[user_hash_probe("userhash-test-secret", user_id="\ufeffuser_8f3a2c"),
-              user_hash_probe("userhash-test-secret", email="ada\ufeff@example.com")])
+      status="mandatory", reveals=["user-id-byte-order-mark"])
 def php_bom_stripped(secret, user_id, email):
     def strip_bom(value):
         return value.replace("\ufeff", "") if isinstance(value, str) else value
@@ -782,11 +774,7 @@ def env_fallback_test_workspace_secret(secret, user_id, email):
       habit="the secret written into docker-compose.yml `environment:`: Compose interpolates it, "
             "so `$name` / `${name}` become the (unset, empty) variable and `$$` becomes `$`",
       evidence="Docker Compose documentation: use $$ for a literal $ in values",
-      fair=["SECRET_INTERPOLATED"], status="uncaught",
-      uncaught_because="no secret in the vectors contains `$`; shell, Compose and dotenv "
-                       "interpolation leave every vector's secret unchanged",
-      probes=[user_hash_probe("pa$$word-Xk9$TOKEN-tail", user_id="user_8f3a2c"),
-              user_hash_probe("s3cr3t${HOME}x", user_id="user_8f3a2c")])
+      fair=["SECRET_INTERPOLATED"], status="mandatory", reveals=["secret-dollar-signs"])
 def compose_dollar_interpolated_secret(secret, user_id, email):
     identifier = _pick(user_id, email)
     if identifier is None:
@@ -1033,13 +1021,7 @@ def _php_loose_equals(a, b):
             "equals the null of an unidentified user",
       evidence="PHP manual, comparison operators: bool == string compares as booleans; the classic "
                "type-juggling authentication bypass",
-      fair=["VERIFIER_TYPE_JUGGLING"], status="uncaught",
-      uncaught_because="every verify vector presents the hash as a JSON string, and none presents "
-                       "\"\" for an unidentified user: loose comparison agrees with strict "
-                       "comparison on all of them",
-      probes=[verify_probe("userhash-test-secret", True, user_id="user_8f3a2c"),
-              verify_probe("userhash-test-secret", True, email="ada@example.com"),
-              verify_probe("userhash-test-secret", "")])
+      fair=["VERIFIER_TYPE_JUGGLING"], status="mandatory", reveals=["verify-empty-for-unidentified"])
 def php_loose_equals_verifier(secret, user_id, email, presented):
     expected = correct_user_hash(secret, user_id, email)
     return _php_loose_equals(presented, expected)
@@ -1090,7 +1072,7 @@ def js_parseint_verifier(secret, user_id, email, presented):
       evidence="MySQL reference: _ci collations are case-insensitive; PAD SPACE collations ignore "
                "trailing spaces",
       fair=["VERIFIER_IGNORES_CASE", "VERIFIER_STRIPS_INPUT"], target=["VERIFIER_IGNORES_CASE"],
-      status="acceptable-only", reveals=["verify-uppercase"])
+      status="mandatory", reveals=["verify-trailing-spaces", "verify-uppercase"])
 def mysql_general_ci_verifier(secret, user_id, email, presented):
     stored = correct_user_hash(secret, user_id, email)
     if stored is None or not isinstance(presented, str):
@@ -1104,15 +1086,7 @@ def mysql_general_ci_verifier(secret, user_id, email, presented):
       evidence="MySQL 5.7 reference: all collations are PAD SPACE, trailing spaces are not "
                "significant in `=` comparisons",
       fair=["VERIFIER_STRIPS_INPUT"], target=["VERIFIER_STRIPS_INPUT (trailing spaces)"],
-      status="uncaught",
-      uncaught_because="the only whitespace vectors are a trailing newline and a space on both "
-                       "sides; none presents the correct hash followed by spaces alone",
-      probes=[verify_probe("userhash-test-secret",
-                           "2e947f57e9cd277b0fbf3326d96bd7097a33d2b26cc0cf8efe57ba5e5d461baf  ",
-                           user_id="user_8f3a2c"),
-              verify_probe("userhash-test-secret",
-                           "56ea287abc6f65c343660a76cdf93b95a2e04e62ef03d7698adf42856e0b1883 ",
-                           email="ada@example.com")])
+      status="mandatory", reveals=["verify-trailing-spaces"])
 def mysql_bin_pad_space_verifier(secret, user_id, email, presented):
     stored = correct_user_hash(secret, user_id, email)
     if stored is None or not isinstance(presented, str):
