@@ -788,7 +788,7 @@ impl Mistake {
             Mistake::SecretBase64Decoded => &["lenient", "when-valid"],
             Mistake::TrailingNewlineInSecret => &["lf", "crlf"],
             Mistake::SecretTrimmed => &["default", "newline"],
-            Mistake::TrimmedInput => &["default", "right", "email", "chomp"],
+            Mistake::TrimmedInput => &["default", "right", "javascript", "email", "chomp"],
             Mistake::LowercasedInput => &["default", "upper", "email", "email-domain"],
             Mistake::UnicodeNormalized => &["nfc", "nfd", "nfkc", "nfkd"],
             Mistake::Latin1Encoded => &["default", "charcodeat", "cp1252"],

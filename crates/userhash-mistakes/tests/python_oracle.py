@@ -192,6 +192,11 @@ def go_sprint(n):
     return sign + str(int(abs(d)))
 
 
+# JavaScript's trim(): WhiteSpace and LineTerminator, BOM included, U+0085 not.
+JS_SPACE = ("\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+            "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+
+
 def shortest_exponent(n):
     """Rust's `{:e}` of a double: its shortest round-trip digits as d.ddde<exponent>."""
     d = float(n)
@@ -337,6 +342,7 @@ def oracle(case):
     out["TRIMMED_INPUT"] = [
         ["default", cleaned(str.strip)],
         ["right", cleaned(lambda v: v.rstrip(" \t\n\r\0\x0b"))],
+        ["javascript", cleaned(lambda v: v.strip(JS_SPACE))],
         ["email", email_rewritten(lambda e: e.strip() or None)],
         ["chomp", on_msg(lambda m: h(chomp(m)))],
     ]

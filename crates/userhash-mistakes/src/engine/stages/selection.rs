@@ -176,6 +176,26 @@ fn right_trimmed(value: &str) -> String {
         .to_owned()
 }
 
+/// JavaScript's `String.prototype.trim`: its white space and line terminators, which include
+/// the byte-order mark U+FEFF (and not U+0085, which Rust's `trim` removes).
+fn javascript_trimmed(value: &str) -> String {
+    value
+        .trim_matches(|c| {
+            matches!(
+                c,
+                '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+                    ..='\u{200a}'
+                        | '\u{2028}'
+                        | '\u{2029}'
+                        | '\u{202f}'
+                        | '\u{205f}'
+                        | '\u{3000}'
+                        | '\u{feff}'
+            )
+        })
+        .to_owned()
+}
+
 /// `re.sub(r"[\x00-\x1f\x7f]", "", value)`.
 fn without_c0_controls(value: &str) -> String {
     value.chars().filter(|c| !c.is_ascii_control()).collect()
@@ -250,6 +270,11 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         Mistake::TrimmedInput,
         "right",
         Apply::Selection(|fields| cleaned(fields, right_trimmed)),
+    ),
+    dev(
+        Mistake::TrimmedInput,
+        "javascript",
+        Apply::Selection(|fields| cleaned(fields, javascript_trimmed)),
     ),
     dev(
         Mistake::TrimmedInput,
@@ -350,6 +375,10 @@ mod tests {
     #[test]
     fn cleanings() {
         assert_eq!(right_trimmed(" a \t\0\x0b\n"), " a");
+        assert_eq!(
+            javascript_trimmed("\u{feff} a\u{3000}\u{85}"),
+            "a\u{3000}\u{85}"
+        );
         assert_eq!(without_c0_controls("a\tb\x7f\0c"), "abc");
         assert_eq!(whitespace_collapsed("  a \t b\n"), "a b");
         assert_eq!(
