@@ -22,6 +22,37 @@ pub const ADAPTER: &str = "crates/userhash-check/tests/corpus/adapter.py";
 const DOC: &str = "docs/DIAGNOSIS.md";
 const BEGIN: &str = "<!-- corpus:begin -->";
 const END: &str = "<!-- corpus:end -->";
+const README: &str = "README.md";
+const SUMMARY_BEGIN: &str = "<!-- corpus:summary:begin -->";
+const SUMMARY_END: &str = "<!-- corpus:summary:end -->";
+
+/// The generated parts of the docs: (file, begin marker, end marker, content).
+fn generated(measure: &Measure) -> [(&'static str, &'static str, &'static str, String); 2] {
+    [
+        (DOC, BEGIN, END, measure::render_markdown(measure)),
+        (
+            README,
+            SUMMARY_BEGIN,
+            SUMMARY_END,
+            measure::render_summary(measure),
+        ),
+    ]
+}
+
+/// The docs whose generated part differs from `measure`, with the updated text of each.
+fn stale_docs(measure: &Measure) -> Result<Vec<(&'static str, String)>, String> {
+    let mut stale = Vec::new();
+    for (file, begin, end, content) in generated(measure) {
+        let path = util::workspace_root().join(file);
+        let doc = std::fs::read_to_string(&path)
+            .map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let updated = splice(&doc, begin, end, &content).map_err(|e| format!("{file}: {e}"))?;
+        if updated != doc {
+            stale.push((file, updated));
+        }
+    }
+    Ok(stale)
+}
 
 /// Whether the CI step fails when the naming targets of issue 10 are missed (at least
 /// [`FAIR_TARGET_PERCENT`] of the caught ports fairly named, none wrongly named). On since the
@@ -228,7 +259,14 @@ pub fn step() -> Outcome {
     if !ENFORCE_NAMING {
         note.push_str(" (naming reported, not enforced)");
     }
-    let failed = failures(&measure, &errors, ENFORCE_NAMING);
+    let mut failed = failures(&measure, &errors, ENFORCE_NAMING);
+    // The published numbers are the measured ones: the docs' generated parts must be current.
+    match stale_docs(&measure) {
+        Ok(stale) => failed.extend(stale.into_iter().map(|(file, _)| {
+            format!("{file} does not show these numbers: run `cargo xtask corpus --write`")
+        })),
+        Err(e) => failed.push(e),
+    }
     if failed.is_empty() {
         return Outcome::ok().note(note);
     }
@@ -240,20 +278,20 @@ pub fn step() -> Outcome {
     Outcome::fail(out).note(note)
 }
 
-/// Replaces what lies between the markers of `doc` with `generated`.
-fn splice(doc: &str, generated: &str) -> Result<String, String> {
+/// Replaces what lies between the markers `begin` and `end` of `doc` with `generated`.
+fn splice(doc: &str, begin: &str, end: &str, generated: &str) -> Result<String, String> {
     let start = doc
-        .find(BEGIN)
-        .ok_or_else(|| format!("{DOC} has no {BEGIN} marker"))?;
-    let end = doc
-        .find(END)
-        .filter(|end| *end > start)
-        .ok_or_else(|| format!("{DOC} has no {END} marker after {BEGIN}"))?;
+        .find(begin)
+        .ok_or_else(|| format!("no {begin} marker"))?;
+    let stop = doc
+        .find(end)
+        .filter(|stop| *stop > start)
+        .ok_or_else(|| format!("no {end} marker after {begin}"))?;
     Ok(format!(
-        "{}{BEGIN}\n{}{}",
+        "{}{begin}\n{}{}",
         &doc[..start],
         generated.trim_end().to_owned() + "\n",
-        &doc[end..]
+        &doc[stop..]
     ))
 }
 
@@ -329,16 +367,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 errors.join("\n")
             ));
         }
-        let path = util::workspace_root().join(DOC);
-        let doc = std::fs::read_to_string(&path)
-            .map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let updated = splice(&doc, &measure::render_markdown(&measure))?;
-        if updated != doc {
+        let stale = stale_docs(&measure)?;
+        if stale.is_empty() {
+            eprintln!("{DOC} and {README} already up to date");
+        }
+        for (file, updated) in stale {
+            let path = util::workspace_root().join(file);
             std::fs::write(&path, updated)
                 .map_err(|e| format!("writing {}: {e}", path.display()))?;
-            eprintln!("{DOC} updated");
-        } else {
-            eprintln!("{DOC} already up to date");
+            eprintln!("{file} updated");
         }
     }
     let failed = failures(&measure, &errors, false);
@@ -437,10 +474,20 @@ mod tests {
             text.contains("in-sample") && text.contains("held-out"),
             "{text}"
         );
+        let summary = measure::render_summary(&honest);
+        assert!(
+            summary.contains("the vectors catch all 2;")
+                && summary.contains(
+                    "1 of the 1 ports it was built from and of 0 of the 1 it has never seen (0 %)"
+                )
+                && summary.contains("names none wrongly"),
+            "{summary}"
+        );
         // A wrong name on a held-out port fails the step all the same.
         let wrong = measure(report(0, &[("BASE64_OUTPUT", 5)], 0));
         let failed = failures(&wrong, &[], true);
         assert_eq!(failed.len(), 1, "{failed:?}");
+        assert!(measure::render_summary(&wrong).contains("names 1 wrongly"));
         assert!(failed[0].contains("wrongly named"), "{failed:?}");
     }
 
@@ -448,10 +495,10 @@ mod tests {
     fn splicing_keeps_the_prose() {
         let doc = format!("intro\n{BEGIN}\nold table\n{END}\nafter\n");
         assert_eq!(
-            splice(&doc, "new table\n").unwrap(),
+            splice(&doc, BEGIN, END, "new table\n").unwrap(),
             format!("intro\n{BEGIN}\nnew table\n{END}\nafter\n")
         );
-        assert!(splice("no markers", "x").is_err());
-        assert!(splice(&format!("{END}\n{BEGIN}\n"), "x").is_err());
+        assert!(splice("no markers", BEGIN, END, "x").is_err());
+        assert!(splice(&format!("{END}\n{BEGIN}\n"), BEGIN, END, "x").is_err());
     }
 }

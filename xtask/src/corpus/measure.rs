@@ -536,6 +536,40 @@ pub fn to_json(measure: &Measure) -> Value {
     })
 }
 
+/// The README's sentence on the checker's power: what the vectors catch, and what the checker
+/// names on the ports it was built from and on those it has never seen.
+pub fn render_summary(measure: &Measure) -> String {
+    let (t, i, h) = (&measure.total, &measure.in_sample, &measure.held_out);
+    let caught = if t.caught == t.ports {
+        format!("all {}", t.ports)
+    } else {
+        format!("{} of {}", t.caught, t.ports)
+    };
+    let wrong = match t.wrongly_named {
+        0 => "none".to_owned(),
+        n => n.to_string(),
+    };
+    let mut text = format!(
+        "Measured on wrong ports written apart from the checker \
+         ([docs/DIAGNOSIS.md](docs/DIAGNOSIS.md)), the vectors catch {caught}; the checker names \
+         the mistake of {} of the {} ports it was built from",
+        i.fairly_named, i.caught
+    );
+    if h.ports > 0 {
+        text.push_str(&format!(
+            " and of {} of the {} it has never seen ({:.0} %)",
+            h.fairly_named,
+            h.caught,
+            h.fair_percent()
+        ));
+    }
+    text.push_str(&format!(
+        ", and names {wrong} wrongly. A habit it does not know is left unexplained, with the flags \
+         its failing cases share."
+    ));
+    text
+}
+
 /// The CI step's line: the counts, and the naming shares (of the held-out set apart).
 pub fn one_line(measure: &Measure) -> String {
     let t = &measure.total;
