@@ -107,6 +107,35 @@ const BULK: &[(&str, &str)] = &[
     (BULK_ALL, "signer over 1M ids, all cores (`rayon`)"),
 ];
 
+const JWT_OURS_SIGN: &str = "jwt/ours_sign";
+const JWT_THEIRS_SIGN: &str = "jwt/jsonwebtoken_sign";
+const JWT_OURS_VERIFY: &str = "jwt/ours_verify";
+const JWT_THEIRS_VERIFY: &str = "jwt/jsonwebtoken_verify";
+
+/// A typical Messenger token (`user_id`, `email`, `exp`), ours against the `jsonwebtoken` crate.
+const JWT: &[(&str, &str)] = &[
+    (
+        JWT_OURS_SIGN,
+        "ours: `JwtSigner::sign` (claims as a JSON map)",
+    ),
+    (
+        JWT_THEIRS_SIGN,
+        "`jsonwebtoken::encode` (claims as a typed struct)",
+    ),
+    (
+        JWT_OURS_VERIFY,
+        "ours: `JwtVerifier::verify` (checked `user_id`, `exp`, `nbf`)",
+    ),
+    (
+        "jwt/ours_verify_then_claims",
+        "ours: `verify`, then every claim as a JSON map",
+    ),
+    (
+        JWT_THEIRS_VERIFY,
+        "`jsonwebtoken::decode` into a typed struct, HS256 pinned",
+    ),
+];
+
 const PORT_ALONE: &str = "checker/python_port_alone";
 const CHECKER_WITH_PORT: &str = "checker/checker_with_python_port";
 const CHECKER_REPLAY: &str = "checker/checker_with_replay_adapter";
@@ -204,7 +233,13 @@ fn parse_elements(benchmark: &str) -> u64 {
 /// latest run). Missing benchmarks are left out; malformed files are errors.
 fn collect(criterion_dir: &Path, baseline: &str) -> Result<BTreeMap<String, Estimate>, String> {
     let mut found = BTreeMap::new();
-    for (id, _) in PER_HASH.iter().chain(HEX).chain(BULK).chain(CHECKER) {
+    for (id, _) in PER_HASH
+        .iter()
+        .chain(HEX)
+        .chain(BULK)
+        .chain(JWT)
+        .chain(CHECKER)
+    {
         let dir = criterion_dir.join(id).join(baseline);
         let estimates_path = dir.join("estimates.json");
         let Ok(estimates) = fs::read_to_string(&estimates_path) else {
@@ -284,6 +319,18 @@ fn targets(results: &BTreeMap<String, Estimate>) -> Vec<Target> {
             value: ratio(results, ONE_SHOT, FLOOR),
             limit: 2.5,
             at_most: true,
+        },
+        Target {
+            name: "JWT signing speed-up over jsonwebtoken",
+            value: ratio(results, JWT_THEIRS_SIGN, JWT_OURS_SIGN),
+            limit: 2.0,
+            at_most: false,
+        },
+        Target {
+            name: "JWT verification speed-up over jsonwebtoken",
+            value: ratio(results, JWT_THEIRS_VERIFY, JWT_OURS_VERIFY),
+            limit: 2.0,
+            at_most: false,
         },
     ]
 }
@@ -444,6 +491,40 @@ fn render(
                 ns(estimate.mean_ns),
                 ns(estimate.median_ns),
                 estimate.median_ns / ours,
+            );
+        }
+    }
+
+    if let Some(theirs) = results.get(JWT_THEIRS_SIGN).map(|e| e.median_ns) {
+        let their_verify = results.get(JWT_THEIRS_VERIFY).map(|e| e.median_ns);
+        let _ = writeln!(
+            out,
+            "\n#### JWT: a typical 3-claim token (`user_id`, `email`, `exp`), 1,024 users\n"
+        );
+        let _ = writeln!(
+            out,
+            "| benchmark | what | mean ns | median ns | speed-up over `jsonwebtoken` |"
+        );
+        let _ = writeln!(out, "|---|---|--:|--:|--:|");
+        for (id, what) in JWT {
+            let Some(estimate) = results.get(*id) else {
+                continue;
+            };
+            let peer = if id.contains("sign") {
+                Some(theirs)
+            } else {
+                their_verify
+            };
+            let name = id.split_once('/').map_or(*id, |(_, function)| function);
+            let _ = writeln!(
+                out,
+                "| `{name}` | {what} | {} | {} | {} |",
+                ns(estimate.mean_ns),
+                ns(estimate.median_ns),
+                peer.map_or("—".to_owned(), |p| format!(
+                    "{:.2}×",
+                    p / estimate.median_ns
+                )),
             );
         }
     }
@@ -705,6 +786,10 @@ mod tests {
         write_fixture(root, BULK_ONE, "new", 130e6, 125e6, 1_000_000);
         write_fixture(root, BULK_ALL, "new", 70e6, 62.5e6, 1_000_000);
         write_fixture(root, SIGNER, "before", 150.0, 150.0, 1);
+        write_fixture(root, JWT_OURS_SIGN, "new", 351.0, 350.0, 1);
+        write_fixture(root, JWT_THEIRS_SIGN, "new", 701.0, 700.0, 1);
+        write_fixture(root, JWT_OURS_VERIFY, "new", 601.0, 600.0, 1);
+        write_fixture(root, JWT_THEIRS_VERIFY, "new", 1101.0, 1100.0, 1);
     }
 
     #[test]
@@ -774,6 +859,8 @@ mod tests {
                 ("pre-keyed signer speed-up over ring", "PASS"), // 200/120 = 1.67 ≥ 1.5
                 ("verify vs floor", "MISS"),                     // 1.50 > 1.4
                 ("one-shot (with key setup) vs floor", "PASS"),  // 2.40 ≤ 2.5
+                ("JWT signing speed-up over jsonwebtoken", "PASS"), // 700/350 = 2.0
+                ("JWT verification speed-up over jsonwebtoken", "MISS"), // 1100/600 = 1.83
             ]
         );
         let mut partial = results.clone();
@@ -801,6 +888,13 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("| `floor_2x_compress256` |"));
+        // JWT rows: speed-up = the peer's median over ours (700/350, 1100/600).
+        assert!(
+            text.contains("| `ours_sign` | ours: `JwtSigner::sign` (claims as a JSON map) | 351 | 350 | 2.00× |"),
+            "{text}"
+        );
+        assert!(text.contains("| 601 | 600 | 1.83× |"), "{text}");
+        assert!(text.contains("| `jsonwebtoken_sign` |") && text.contains("| 700 | 1.00× |"));
         assert!(text.contains("- MISS verify vs floor: 1.50× (target ≤ 1.40×)"));
         assert!(text.contains(
             "| `hex_encode` | `hex::encode` (allocates a `String`) | 300 | 250 | 25.00 |"

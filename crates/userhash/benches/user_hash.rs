@@ -373,6 +373,95 @@ fn bulk(c: &mut Criterion) {
     group.finish();
 }
 
+/// A typical Messenger token's claims, as an app would type them for `jsonwebtoken`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct TypicalClaims {
+    user_id: String,
+    email: String,
+    exp: u64,
+}
+
+/// Far enough ahead that `jsonwebtoken`, which reads the system clock, never sees it expire.
+const JWT_EXP: u64 = 4_000_000_000;
+const JWT_NOW: i64 = 1_800_000_000;
+const JWT_COUNT: usize = 1024;
+
+/// Sign and verify a typical 3-claim token (`user_id`, `email`, `exp`), ours against the
+/// `jsonwebtoken` crate in the same run; both cycle through the same 1,024 users.
+fn jwt(c: &mut Criterion) {
+    use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+    use userhash::jwt::{JwtSigner, JwtVerifier};
+
+    let users: Vec<TypicalClaims> = ids()[..JWT_COUNT]
+        .iter()
+        .map(|id| TypicalClaims {
+            user_id: id.clone(),
+            email: format!("{id}@example.com"),
+            exp: JWT_EXP,
+        })
+        .collect();
+    let maps: Vec<serde_json::Map<String, serde_json::Value>> = users
+        .iter()
+        .map(|claims| match serde_json::to_value(claims) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => unreachable!("a struct serializes to an object"),
+        })
+        .collect();
+    let signer = JwtSigner::new(SECRET).expect("non-empty secret");
+    let verifier = JwtVerifier::new(SECRET).expect("non-empty secret");
+    let tokens: Vec<String> = maps
+        .iter()
+        .map(|claims| signer.sign(claims).expect("signs"))
+        .collect();
+    let their_key = EncodingKey::from_secret(SECRET.as_bytes());
+    let their_decoding_key = DecodingKey::from_secret(SECRET.as_bytes());
+    let their_header = Header::new(Algorithm::HS256);
+    let mut their_validation = Validation::new(Algorithm::HS256);
+    their_validation.required_spec_claims.clear();
+
+    let mut group = c.benchmark_group("jwt");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("ours_sign", |b| {
+        let mut cycle = Cycle::new(&maps);
+        b.iter(|| keep(signer.sign(black_box(cycle.next_item()))))
+    });
+    group.bench_function("jsonwebtoken_sign", |b| {
+        let mut cycle = Cycle::new(&users);
+        b.iter(|| {
+            keep(jsonwebtoken::encode(
+                &their_header,
+                black_box(cycle.next_item()),
+                &their_key,
+            ))
+        })
+    });
+    group.bench_function("ours_verify", |b| {
+        let mut cycle = Cycle::new(&tokens);
+        b.iter(|| keep(verifier.verify(black_box(cycle.next_item()), JWT_NOW)))
+    });
+    group.bench_function("ours_verify_then_claims", |b| {
+        let mut cycle = Cycle::new(&tokens);
+        b.iter(|| {
+            keep(
+                verifier
+                    .verify(black_box(cycle.next_item()), JWT_NOW)
+                    .map(|verified| verified.claims()),
+            )
+        })
+    });
+    group.bench_function("jsonwebtoken_verify", |b| {
+        let mut cycle = Cycle::new(&tokens);
+        b.iter(|| {
+            keep(jsonwebtoken::decode::<TypicalClaims>(
+                black_box(cycle.next_item()),
+                &their_decoding_key,
+                &their_validation,
+            ))
+        })
+    });
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -383,6 +472,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = per_hash, hex_only, bulk
+    targets = per_hash, hex_only, bulk, jwt
 }
 criterion_main!(benches);

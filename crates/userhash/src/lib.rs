@@ -17,6 +17,8 @@
 
 mod hex;
 pub mod hmac;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 pub mod profile;
 
 pub use hex::{is_user_hash_shaped, UserHash, USER_HASH_LEN};

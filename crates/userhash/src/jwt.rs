@@ -1,0 +1,832 @@
+//! Messenger-security JWTs: the HS256 tokens that replace the user hash.
+//!
+//! The app server signs `{"alg":"HS256","typ":"JWT"}` and the user's claims (`user_id`, a
+//! string, required; `email`, `exp` and other attributes optional) with the Messenger secret,
+//! as a compact JWS (RFC 7515): three base64url segments without padding. Any token whose
+//! header, claims (with their JSON types) and signature verify is correct; [`JwtSigner`] writes
+//! one canonical form of it.
+//!
+//! [`JwtVerifier`] is strict where JWT code goes wrong: exactly three segments; base64url
+//! without padding or whitespace; header and payload JSON objects without duplicate keys; `alg`
+//! exactly `HS256` (never `none`, never what the header asks for); an unknown `crit` rejected;
+//! the signature compared in constant time before the payload is read; `user_id` a non-empty
+//! string; `exp` and `nbf` numbers, checked against the caller's clock with a small leeway.
+//!
+//! ```
+//! use serde_json::json;
+//! use userhash::jwt::{JwtSigner, JwtVerifier};
+//! let claims = json!({"user_id": "87", "email": "ada@example.com", "exp": 1_900_000_000});
+//! let token = JwtSigner::new("secret")?.sign(claims.as_object().expect("an object"))?;
+//! assert!(token.starts_with("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."));
+//! let verified = JwtVerifier::new("secret")?.verify(&token, 1_800_000_000)?;
+//! assert_eq!(verified.user_id(), "87");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
+
+use crate::hmac::{PreKeyed, TAG_LEN};
+use crate::Error;
+
+/// `{"alg":"HS256","typ":"JWT"}`, base64url: the header every token this module signs carries.
+pub const HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+/// The only algorithm accepted: the one Intercom documents, pinned (RFC 8725 §3.1).
+pub const ALGORITHM: &str = "HS256";
+
+/// The clock skew tolerated on `exp` and `nbf` unless the verifier is told otherwise, in
+/// seconds (RFC 7519 §4.1.4 allows "a small leeway"; 60 s is what common libraries default to).
+pub const DEFAULT_LEEWAY: u64 = 60;
+
+/// The longest token the verifier reads, in bytes. Browsers and proxies commonly cap a header
+/// at 8 KiB, and a bound keeps an attacker's megabyte token from being decoded and parsed
+/// before its signature fails.
+pub const MAX_TOKEN_LEN: usize = 8192;
+
+/// Why a token cannot be signed or is not valid. [`JwtError::class`] is the name the vector
+/// files use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JwtError {
+    /// The secret is empty.
+    EmptySecret,
+    /// The claims have no `user_id`, or an empty one.
+    MissingUserId,
+    /// The `user_id` claim is not a string (an integer is signed as its digits, but a token
+    /// that carries a number is not accepted).
+    UserIdType {
+        /// The JSON type found.
+        found: &'static str,
+    },
+    /// The token is longer than [`MAX_TOKEN_LEN`] bytes.
+    TooLarge {
+        /// Its length in bytes.
+        found: usize,
+    },
+    /// Not three segments separated by dots.
+    Segments {
+        /// How many segments there were.
+        found: usize,
+    },
+    /// A segment is not base64url without padding (a `+`, `/`, `=`, whitespace, or a
+    /// non-canonical last character).
+    Base64 {
+        /// `header`, `payload` or `signature`.
+        segment: &'static str,
+    },
+    /// The header or payload is not a JSON object (or not UTF-8).
+    Json {
+        /// `header` or `payload`.
+        segment: &'static str,
+    },
+    /// A key appears twice in the header or payload: parsers disagree on which one wins.
+    DuplicateKey {
+        /// `header` or `payload`.
+        segment: &'static str,
+        /// The key.
+        key: String,
+    },
+    /// `alg` is not exactly `HS256`.
+    Algorithm {
+        /// What the header said, as JSON (`"none"`, `"HS512"`, `null` when missing).
+        found: String,
+    },
+    /// The header lists critical extensions (`crit`), none of which this verifier implements.
+    Critical,
+    /// The signature is not the HMAC-SHA256 of the first two segments under the secret.
+    Signature,
+    /// `exp` or `nbf` is not a number.
+    TimeType {
+        /// `exp` or `nbf`.
+        claim: &'static str,
+    },
+    /// `now` is past `exp` (beyond the leeway).
+    Expired,
+    /// `now` is before `nbf` (beyond the leeway).
+    NotYetValid,
+}
+
+impl JwtError {
+    /// The error class the JWT vector files name in `expected.error`.
+    ///
+    /// ```
+    /// assert_eq!(userhash::jwt::JwtError::Signature.class(), "bad_signature");
+    /// ```
+    pub fn class(&self) -> &'static str {
+        match self {
+            JwtError::EmptySecret => "empty_secret",
+            JwtError::MissingUserId => "missing_user_id",
+            JwtError::UserIdType { .. } => "invalid_user_id_type",
+            JwtError::TooLarge { .. } => "token_too_large",
+            JwtError::Segments { .. } => "malformed_token",
+            JwtError::Base64 { .. } => "malformed_base64",
+            JwtError::Json { .. } => "malformed_json",
+            JwtError::DuplicateKey { .. } => "duplicate_key",
+            JwtError::Algorithm { .. } => "algorithm_not_allowed",
+            JwtError::Critical => "unknown_critical_header",
+            JwtError::Signature => "bad_signature",
+            JwtError::TimeType { .. } => "invalid_time_claim",
+            JwtError::Expired => "expired",
+            JwtError::NotYetValid => "not_yet_valid",
+        }
+    }
+}
+
+impl fmt::Display for JwtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JwtError::EmptySecret => f.write_str("the secret is empty"),
+            JwtError::MissingUserId => f.write_str("user_id is missing or empty"),
+            JwtError::UserIdType { found } => {
+                write!(f, "user_id must be a string, got {found}")
+            }
+            JwtError::TooLarge { found } => write!(
+                f,
+                "the token is {found} bytes long, over the {MAX_TOKEN_LEN}-byte limit"
+            ),
+            JwtError::Segments { found } => {
+                write!(
+                    f,
+                    "a JWT has 3 dot-separated segments, this one has {found}"
+                )
+            }
+            JwtError::Base64 { segment } => write!(
+                f,
+                "the {segment} is not base64url without padding (no '+', '/', '=' or whitespace)"
+            ),
+            JwtError::Json { segment } => write!(f, "the {segment} is not a JSON object"),
+            JwtError::DuplicateKey { segment, key } => {
+                write!(f, "the {segment} has the key {key:?} twice")
+            }
+            JwtError::Algorithm { found } => {
+                write!(f, "alg must be \"{ALGORITHM}\", got {found}")
+            }
+            JwtError::Critical => f.write_str("the header has critical extensions (crit)"),
+            JwtError::Signature => f.write_str("the signature does not match"),
+            JwtError::TimeType { claim } => write!(f, "{claim} must be a number of seconds"),
+            JwtError::Expired => f.write_str("the token has expired (exp)"),
+            JwtError::NotYetValid => f.write_str("the token is not valid yet (nbf)"),
+        }
+    }
+}
+
+impl std::error::Error for JwtError {}
+
+impl From<Error> for JwtError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::EmptySecret => JwtError::EmptySecret,
+            Error::UserIdType { found } | Error::EmailType { found } => {
+                JwtError::UserIdType { found }
+            }
+        }
+    }
+}
+
+fn key(secret: &str) -> Result<PreKeyed, JwtError> {
+    if secret.is_empty() {
+        return Err(JwtError::EmptySecret);
+    }
+    Ok(PreKeyed::new(secret.as_bytes()))
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Signs user JWTs for one secret, with the HMAC keyed once.
+#[derive(Clone, Debug)]
+pub struct JwtSigner {
+    key: PreKeyed,
+}
+
+impl JwtSigner {
+    /// Keys the HMAC with the secret's UTF-8 bytes, as the user hash does.
+    pub fn new(secret: &str) -> Result<Self, JwtError> {
+        Ok(JwtSigner { key: key(secret)? })
+    }
+
+    /// The token for `claims`, in their order: `user_id` is required, as a non-empty string or
+    /// an integer (signed as its decimal digits, as the user hash hashes it); every other claim
+    /// is signed as given.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use userhash::jwt::{JwtError, JwtSigner};
+    /// let signer = JwtSigner::new("secret")?;
+    /// let numeric = signer.sign(json!({"user_id": 87}).as_object().expect("object"))?;
+    /// let text = signer.sign(json!({"user_id": "87"}).as_object().expect("object"))?;
+    /// assert_eq!(numeric, text);
+    /// let nobody = signer.sign(json!({"email": "ada@example.com"}).as_object().expect("object"));
+    /// assert_eq!(nobody, Err(JwtError::MissingUserId));
+    /// # Ok::<(), JwtError>(())
+    /// ```
+    pub fn sign(&self, claims: &Map<String, Value>) -> Result<String, JwtError> {
+        // A scan, not a hash lookup: claims are a handful, and SipHash costs more than that.
+        let user_id = match claims
+            .iter()
+            .find_map(|(key, value)| (key == "user_id").then_some(value))
+        {
+            None | Some(Value::Null) => return Err(JwtError::MissingUserId),
+            Some(Value::String(id)) if id.is_empty() => return Err(JwtError::MissingUserId),
+            Some(Value::String(_)) => None,
+            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+            Some(other) => {
+                return Err(JwtError::UserIdType {
+                    found: json_type(other),
+                })
+            }
+        };
+        // The integer user_id is written in place rather than by cloning the claims.
+        let mut payload = Vec::with_capacity(128);
+        let written = match &user_id {
+            None => serde_json::to_writer(&mut payload, claims),
+            Some(text) => serde_json::to_writer(
+                &mut payload,
+                &WithUserId {
+                    claims,
+                    user_id: text,
+                },
+            ),
+        };
+        written.map_err(|_| JwtError::Json { segment: "payload" })?;
+        self.token(&payload)
+    }
+
+    /// `header.payload.signature` for the payload's JSON bytes.
+    fn token(&self, payload: &[u8]) -> Result<String, JwtError> {
+        // One buffer, sized once, filled with `encode_slice` (the `String` encoders re-check
+        // UTF-8 chunk by chunk; the text is checked once at the end instead).
+        let payload_len = base64::encoded_len(payload.len(), false)
+            .ok_or(JwtError::Json { segment: "payload" })?;
+        let signed_len = HEADER.len() + 1 + payload_len;
+        let mut token = vec![0u8; signed_len + 1 + SIGNATURE_B64_LEN];
+        token[..HEADER.len()].copy_from_slice(HEADER.as_bytes());
+        token[HEADER.len()] = b'.';
+        let encoded = URL_SAFE_NO_PAD
+            .encode_slice(payload, &mut token[HEADER.len() + 1..signed_len])
+            .map_err(|_| JwtError::Json { segment: "payload" })?;
+        debug_assert_eq!(encoded, payload_len);
+        let tag = self.key.tag(&token[..signed_len]);
+        token[signed_len] = b'.';
+        URL_SAFE_NO_PAD
+            .encode_slice(tag, &mut token[signed_len + 1..])
+            .map_err(|_| JwtError::Json { segment: "payload" })?;
+        String::from_utf8(token).map_err(|_| JwtError::Json { segment: "payload" })
+    }
+}
+
+/// The claims with `user_id` replaced by its text, serialized in the claims' order.
+struct WithUserId<'a> {
+    claims: &'a Map<String, Value>,
+    user_id: &'a str,
+}
+
+impl serde::Serialize for WithUserId<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.claims.len()))?;
+        for (key, value) in self.claims {
+            if key == "user_id" {
+                map.serialize_entry(key, self.user_id)?;
+            } else {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// A token that verified: its `user_id`, and its claims on demand.
+///
+/// Verification reads only `user_id`, `exp` and `nbf` into values (and every key, to refuse
+/// duplicates); [`Verified::claims`] builds the whole map when a caller wants it, so a server
+/// that only needs the user pays for nothing else.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verified {
+    user_id: String,
+    payload: Vec<u8>,
+}
+
+impl Verified {
+    /// The `user_id` claim (checked to be a non-empty string).
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// Every claim, in the token's order.
+    pub fn claims(&self) -> Map<String, Value> {
+        // Already parsed once without error and without duplicate keys, so this cannot fail;
+        // an empty map would only hide a bug, never accept a token.
+        serde_json::from_slice(&self.payload).unwrap_or_default()
+    }
+}
+
+/// Header segments that need no decoding: what this module, `jsonwebtoken` and most libraries
+/// write for HS256 (`{"alg":"HS256","typ":"JWT"}`, `{"typ":"JWT","alg":"HS256"}`,
+/// `{"alg":"HS256"}`). Any other header is decoded and checked in full.
+const KNOWN_GOOD_HEADERS: [&str; 3] = [
+    HEADER,
+    "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9",
+    "eyJhbGciOiJIUzI1NiJ9",
+];
+
+/// The length of a 32-byte tag in base64url without padding.
+const SIGNATURE_B64_LEN: usize = 43;
+
+/// Verifies user JWTs for one secret, strictly (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct JwtVerifier {
+    key: PreKeyed,
+    leeway: u64,
+}
+
+impl JwtVerifier {
+    /// A verifier for tokens signed with `secret`, with [`DEFAULT_LEEWAY`].
+    pub fn new(secret: &str) -> Result<Self, JwtError> {
+        Ok(JwtVerifier {
+            key: key(secret)?,
+            leeway: DEFAULT_LEEWAY,
+        })
+    }
+
+    /// The same verifier with another leeway on `exp` and `nbf`, in seconds.
+    pub fn with_leeway(self, seconds: u64) -> Self {
+        JwtVerifier {
+            leeway: seconds,
+            ..self
+        }
+    }
+
+    /// Verifies `token` at `now` (Unix seconds, from the caller's clock).
+    ///
+    /// ```
+    /// use userhash::jwt::{JwtError, JwtVerifier, HEADER};
+    /// let verifier = JwtVerifier::new("secret")?;
+    /// // {"alg":"none"} with no signature: never accepted.
+    /// let none = "eyJhbGciOiJub25lIn0.eyJ1c2VyX2lkIjoiODcifQ.";
+    /// assert_eq!(verifier.verify(none, 0).unwrap_err().class(), "algorithm_not_allowed");
+    /// assert_eq!(verifier.verify(&format!("{HEADER}.e30"), 0), Err(JwtError::Segments { found: 2 }));
+    /// # Ok::<(), JwtError>(())
+    /// ```
+    pub fn verify(&self, token: &str, now: i64) -> Result<Verified, JwtError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(JwtError::TooLarge { found: token.len() });
+        }
+        let mut segments = token.split('.');
+        let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) = (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        ) else {
+            return Err(JwtError::Segments {
+                found: token.split('.').count(),
+            });
+        };
+        if !KNOWN_GOOD_HEADERS.contains(&header_b64) {
+            check_header(header_b64)?;
+        }
+        let payload_bytes = decode(payload_b64, "payload")?;
+        let mut signature = [0u8; TAG_LEN];
+        let signature_ok = signature_b64.len() == SIGNATURE_B64_LEN
+            && URL_SAFE_NO_PAD
+                .decode_slice(signature_b64, &mut signature)
+                .is_ok_and(|len| len == TAG_LEN);
+        if !signature_ok {
+            // Tell a signature that is not base64url from one of the wrong length.
+            decode(signature_b64, "signature")?;
+            return Err(JwtError::Signature);
+        }
+        let signed = &token[..header_b64.len() + 1 + payload_b64.len()];
+        let expected = self.key.tag(signed.as_bytes());
+        if !bool::from(expected.ct_eq(&signature)) {
+            return Err(JwtError::Signature);
+        }
+        let checked = check_claims(&payload_bytes)?;
+        let user_id = match checked.user_id {
+            Some(Value::String(id)) if !id.is_empty() => id,
+            None | Some(Value::Null) | Some(Value::String(_)) => {
+                return Err(JwtError::MissingUserId)
+            }
+            Some(other) => {
+                return Err(JwtError::UserIdType {
+                    found: json_type(&other),
+                })
+            }
+        };
+        let leeway = self.leeway as f64;
+        let now = now as f64;
+        if let Some(exp) = time(checked.exp, "exp")? {
+            if now >= exp + leeway {
+                return Err(JwtError::Expired);
+            }
+        }
+        if let Some(nbf) = time(checked.nbf, "nbf")? {
+            if now + leeway < nbf {
+                return Err(JwtError::NotYetValid);
+            }
+        }
+        Ok(Verified {
+            user_id,
+            payload: payload_bytes,
+        })
+    }
+}
+
+/// A header other than the known-good ones: a JSON object without duplicate keys whose `alg`
+/// is exactly `HS256` and that has no `crit`.
+fn check_header(header_b64: &str) -> Result<(), JwtError> {
+    let header = object(&decode(header_b64, "header")?, "header")?;
+    match header.get("alg") {
+        Some(Value::String(alg)) if alg == ALGORITHM => {}
+        other => {
+            return Err(JwtError::Algorithm {
+                found: other.map_or_else(|| "null".to_owned(), Value::to_string),
+            })
+        }
+    }
+    if header.contains_key("crit") {
+        return Err(JwtError::Critical);
+    }
+    Ok(())
+}
+
+/// A segment decoded: base64url, no padding, canonical.
+fn decode(segment: &str, name: &'static str) -> Result<Vec<u8>, JwtError> {
+    URL_SAFE_NO_PAD
+        .decode(segment)
+        .map_err(|_| JwtError::Base64 { segment: name })
+}
+
+/// A NumericDate claim, if present: a JSON number (integer or not), else an error.
+fn time(value: Option<Value>, claim: &'static str) -> Result<Option<f64>, JwtError> {
+    match value {
+        None => Ok(None),
+        Some(Value::Number(n)) => n.as_f64().map(Some).ok_or(JwtError::TimeType { claim }),
+        Some(_) => Err(JwtError::TimeType { claim }),
+    }
+}
+
+/// The claims verification looks at, read in one pass over the payload.
+#[derive(Default)]
+struct CheckedClaims {
+    user_id: Option<Value>,
+    exp: Option<Value>,
+    nbf: Option<Value>,
+}
+
+/// Reads the payload as a JSON object with distinct keys, keeping only the claims
+/// verification needs; other values are skipped without being built.
+fn check_claims(bytes: &[u8]) -> Result<CheckedClaims, JwtError> {
+    const SEGMENT: &str = "payload";
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed = deserializer
+        .deserialize_map(ClaimsCheck)
+        .and_then(|checked| deserializer.end().map(|()| checked));
+    match parsed {
+        Ok(Ok(checked)) => Ok(checked),
+        Ok(Err(key)) => Err(JwtError::DuplicateKey {
+            segment: SEGMENT,
+            key,
+        }),
+        Err(_) => Err(JwtError::Json { segment: SEGMENT }),
+    }
+}
+
+/// A key, borrowed from the payload unless it had escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(key)))
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(key.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// The claims pass of [`check_claims`]; the first key seen twice stops it (`Ok(Err(key))`).
+struct ClaimsCheck;
+
+impl<'de> Visitor<'de> for ClaimsCheck {
+    type Value = Result<CheckedClaims, String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut checked = CheckedClaims::default();
+        // A sorted set: no hashing for the usual handful of claims, and no quadratic scan
+        // for a hostile payload with thousands.
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(Key(key)) = access.next_key::<Key<'de>>()? {
+            let slot = match &*key {
+                "user_id" => Some(&mut checked.user_id),
+                "exp" => Some(&mut checked.exp),
+                "nbf" => Some(&mut checked.nbf),
+                _ => None,
+            };
+            match slot {
+                Some(slot) => *slot = Some(access.next_value::<Value>()?),
+                None => {
+                    access.next_value::<de::IgnoredAny>()?;
+                }
+            }
+            if let Some(key) = seen.replace(key) {
+                // Drain the rest so the caller can tell a duplicate from bad JSON.
+                while access
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                return Ok(Err(key.into_owned()));
+            }
+        }
+        Ok(Ok(checked))
+    }
+}
+
+/// A JSON object whose keys are all distinct.
+fn object(bytes: &[u8], segment: &'static str) -> Result<Map<String, Value>, JwtError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed = deserializer
+        .deserialize_map(UniqueKeys)
+        .and_then(|map| deserializer.end().map(|()| map));
+    match parsed {
+        Ok(Ok(map)) => Ok(map),
+        Ok(Err(key)) => Err(JwtError::DuplicateKey { segment, key }),
+        Err(_) => Err(JwtError::Json { segment }),
+    }
+}
+
+/// Reads a top-level JSON object; the first key seen twice stops it (`Ok(Err(key))`).
+struct UniqueKeys;
+
+impl<'de> Visitor<'de> for UniqueKeys {
+    type Value = Result<Map<String, Value>, String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            let value: Value = access.next_value()?;
+            match map.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(taken) => {
+                    let key = taken.key().clone();
+                    // Drain the rest so the caller can tell a duplicate from bad JSON.
+                    while access
+                        .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                        .is_some()
+                    {}
+                    return Ok(Err(key));
+                }
+            }
+        }
+        Ok(Ok(map))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn b64(text: &str) -> String {
+        URL_SAFE_NO_PAD.encode(text)
+    }
+
+    /// A token over any header and payload text, signed with `secret`.
+    fn forge(secret: &str, header: &str, payload: &str) -> String {
+        let signed = format!("{}.{}", b64(header), b64(payload));
+        let tag = PreKeyed::new(secret.as_bytes()).tag(signed.as_bytes());
+        format!("{signed}.{}", URL_SAFE_NO_PAD.encode(tag))
+    }
+
+    fn verify(token: &str, now: i64) -> Result<Verified, JwtError> {
+        JwtVerifier::new("secret")
+            .expect("secret")
+            .verify(token, now)
+    }
+
+    #[test]
+    fn the_header_constant_is_the_header() {
+        assert_eq!(HEADER, b64(r#"{"alg":"HS256","typ":"JWT"}"#));
+    }
+
+    #[test]
+    fn signed_tokens_verify_and_keep_claim_order() {
+        let claims = json!({"user_id": "87", "email": "a@b.c", "exp": 100, "name": "Ada"});
+        let token = JwtSigner::new("secret")
+            .expect("secret")
+            .sign(claims.as_object().expect("object"))
+            .expect("signs");
+        let payload = token.split('.').nth(1).expect("payload");
+        assert_eq!(
+            URL_SAFE_NO_PAD.decode(payload).expect("base64"),
+            br#"{"user_id":"87","email":"a@b.c","exp":100,"name":"Ada"}"#
+        );
+        let verified = verify(&token, 50).expect("valid");
+        assert_eq!(verified.user_id(), "87");
+        assert_eq!(verified.claims()["name"], "Ada");
+    }
+
+    #[test]
+    fn signing_refuses_what_it_cannot_sign() {
+        let signer = JwtSigner::new("secret").expect("secret");
+        let sign = |claims: Value| signer.sign(claims.as_object().expect("object"));
+        assert_eq!(sign(json!({"user_id": ""})), Err(JwtError::MissingUserId));
+        assert_eq!(sign(json!({"user_id": null})), Err(JwtError::MissingUserId));
+        assert_eq!(
+            sign(json!({"user_id": 4.5})),
+            Err(JwtError::UserIdType { found: "float" })
+        );
+        assert_eq!(JwtSigner::new("").unwrap_err(), JwtError::EmptySecret);
+    }
+
+    #[test]
+    fn the_algorithm_is_pinned() {
+        for header in [
+            r#"{"alg":"none"}"#,
+            r#"{"alg":"HS512","typ":"JWT"}"#,
+            r#"{"alg":"hs256"}"#,
+            r#"{"alg":"RS256"}"#,
+            r#"{"typ":"JWT"}"#,
+            r#"{"alg":["HS256"]}"#,
+        ] {
+            let token = forge("secret", header, r#"{"user_id":"87"}"#);
+            assert_eq!(
+                verify(&token, 0).unwrap_err().class(),
+                "algorithm_not_allowed",
+                "{header}"
+            );
+        }
+        let crit = forge(
+            "secret",
+            r#"{"alg":"HS256","crit":["b64"],"b64":false}"#,
+            r#"{"user_id":"87"}"#,
+        );
+        assert_eq!(verify(&crit, 0), Err(JwtError::Critical));
+    }
+
+    #[test]
+    fn segments_are_strict_base64url() {
+        let good = forge("secret", r#"{"alg":"HS256"}"#, r#"{"user_id":"87"}"#);
+        assert!(verify(&good, 0).is_ok());
+        assert_eq!(
+            verify(&format!("{good}."), 0),
+            Err(JwtError::Segments { found: 4 })
+        );
+        assert_eq!(
+            verify(&format!(" {good}"), 0).unwrap_err().class(),
+            "malformed_base64"
+        );
+        let padded: Vec<String> = good
+            .split('.')
+            .map(|segment| {
+                let pad = (4 - segment.len() % 4) % 4;
+                format!("{segment}{}", "=".repeat(pad))
+            })
+            .collect();
+        if padded.join(".") != good {
+            assert_eq!(
+                verify(&padded.join("."), 0).unwrap_err().class(),
+                "malformed_base64"
+            );
+        }
+        let standard = good.replace('-', "+").replace('_', "/");
+        if standard != good {
+            assert!(verify(&standard, 0).is_err());
+        }
+    }
+
+    #[test]
+    fn the_signature_is_checked_before_the_claims() {
+        let other = forge("other secret", r#"{"alg":"HS256"}"#, r#"{"user_id":"87"}"#);
+        assert_eq!(verify(&other, 0), Err(JwtError::Signature));
+        let good = forge("secret", r#"{"alg":"HS256"}"#, r#"{"user_id":"87"}"#);
+        let (signed, _) = good.rsplit_once('.').expect("three segments");
+        assert_eq!(verify(&format!("{signed}."), 0), Err(JwtError::Signature));
+        assert_eq!(
+            verify(&format!("{signed}.AAAA"), 0),
+            Err(JwtError::Signature)
+        );
+    }
+
+    #[test]
+    fn claims_are_checked() {
+        let with = |payload: &str| verify(&forge("secret", r#"{"alg":"HS256"}"#, payload), 1000);
+        assert_eq!(
+            with(r#"{"user_id":87}"#),
+            Err(JwtError::UserIdType { found: "integer" })
+        );
+        assert_eq!(with(r#"{"user_id":""}"#), Err(JwtError::MissingUserId));
+        assert_eq!(with(r#"{"email":"a@b.c"}"#), Err(JwtError::MissingUserId));
+        assert_eq!(
+            with(r#"{"user_id":"87","user_id":"88"}"#),
+            Err(JwtError::DuplicateKey {
+                segment: "payload",
+                key: "user_id".into()
+            })
+        );
+        assert_eq!(
+            with(r#"["user_id"]"#),
+            Err(JwtError::Json { segment: "payload" })
+        );
+        assert_eq!(
+            with(r#"{"user_id":"87"} x"#),
+            Err(JwtError::Json { segment: "payload" })
+        );
+        assert_eq!(
+            with(r#"{"user_id":"87","exp":"2000"}"#),
+            Err(JwtError::TimeType { claim: "exp" })
+        );
+        // Leeway 60 s on both sides.
+        assert!(with(r#"{"user_id":"87","exp":1000}"#).is_ok());
+        assert!(with(r#"{"user_id":"87","exp":941}"#).is_ok());
+        assert_eq!(
+            with(r#"{"user_id":"87","exp":940}"#),
+            Err(JwtError::Expired)
+        );
+        assert!(with(r#"{"user_id":"87","exp":940.5}"#).is_ok());
+        assert!(with(r#"{"user_id":"87","nbf":1060}"#).is_ok());
+        assert_eq!(
+            with(r#"{"user_id":"87","nbf":1061}"#),
+            Err(JwtError::NotYetValid)
+        );
+        let strict = JwtVerifier::new("secret").expect("secret").with_leeway(0);
+        let token = forge(
+            "secret",
+            r#"{"alg":"HS256"}"#,
+            r#"{"user_id":"87","exp":1000}"#,
+        );
+        assert_eq!(strict.verify(&token, 1000), Err(JwtError::Expired));
+        assert!(strict.verify(&token, 999).is_ok());
+        let bytes = format!(
+            "{}.{}",
+            b64(r#"{"alg":"HS256"}"#),
+            URL_SAFE_NO_PAD.encode(b"{\"user_id\":\"\xff\"}")
+        );
+        let tag = PreKeyed::new(b"secret").tag(bytes.as_bytes());
+        let non_utf8 = format!("{bytes}.{}", URL_SAFE_NO_PAD.encode(tag));
+        assert_eq!(
+            verify(&non_utf8, 0),
+            Err(JwtError::Json { segment: "payload" })
+        );
+    }
+
+    #[test]
+    fn tokens_over_the_limit_are_refused_before_decoding() {
+        let name = "n".repeat(MAX_TOKEN_LEN);
+        let big = forge(
+            "secret",
+            r#"{"alg":"HS256"}"#,
+            &format!(r#"{{"user_id":"87","name":"{name}"}}"#),
+        );
+        assert_eq!(
+            verify(&big, 0),
+            Err(JwtError::TooLarge { found: big.len() })
+        );
+        let fits = forge("secret", r#"{"alg":"HS256"}"#, r#"{"user_id":"87"}"#);
+        let padding = MAX_TOKEN_LEN - fits.len();
+        let exactly = forge(
+            "secret",
+            r#"{"alg":"HS256"}"#,
+            &format!(
+                r#"{{"user_id":"87","name":"{}"}}"#,
+                "n".repeat(padding * 3 / 4 - 12)
+            ),
+        );
+        assert!(exactly.len() <= MAX_TOKEN_LEN, "{}", exactly.len());
+        assert!(verify(&exactly, 0).is_ok());
+    }
+}
