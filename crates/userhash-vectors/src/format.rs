@@ -259,3 +259,98 @@ pub struct HmacExpected {
     /// The (possibly truncated) tag in lowercase hex.
     pub tag_hex: String,
 }
+
+/// A case of `user_jwt.json`: sign a Messenger-security JWT for some claims (or refuse to).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtCase {
+    /// Stable kebab-case id, unique across the suite.
+    pub id: String,
+    /// What the case checks and why.
+    pub description: String,
+    /// Keys into the file's `notes`.
+    pub flags: Vec<String>,
+    /// The verdict.
+    pub result: Verdict,
+    /// What the signer is given.
+    pub input: JwtInput,
+    /// What it must produce.
+    pub expected: JwtExpected,
+}
+
+/// Input of a signing case.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtInput {
+    /// The Messenger secret (may be empty in a case that must be refused).
+    pub secret: String,
+    /// The claims to sign, as the app has them (in refused cases `user_id` may be missing,
+    /// empty, null or of any type).
+    pub claims: serde_json::Map<String, Value>,
+}
+
+/// Expected answer to a signing case.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum JwtExpected {
+    /// A token. Any token whose header, claims and signature verify is correct; `jwt` is the
+    /// reference's canonical one.
+    Token(ExpectedToken),
+    /// The input must be refused.
+    Error(ExpectedError),
+}
+
+/// The token a signing case expects, judged semantically.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedToken {
+    /// The reference's header. A port's header must have `"alg": "HS256"`; its other members
+    /// are free.
+    pub header: serde_json::Map<String, Value>,
+    /// The claims the token must carry, with their JSON types (`user_id` always a string).
+    pub claims: serde_json::Map<String, Value>,
+    /// The reference's token: `base64url(header).base64url(claims).base64url(HMAC-SHA256)`.
+    pub jwt: String,
+}
+
+/// A case of `user_jwt_verify.json`: decide whether a token is valid at a given time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtVerifyCase {
+    /// Stable kebab-case id, unique across the suite.
+    pub id: String,
+    /// What the case checks and why.
+    pub description: String,
+    /// Keys into the file's `notes`.
+    pub flags: Vec<String>,
+    /// `valid`: must be accepted; `invalid`: must be refused; `acceptable`: the reference
+    /// refuses it, accepting it is only a warning.
+    pub result: Verdict,
+    /// What the verifier is given.
+    pub input: JwtVerifyInput,
+    /// The reference verifier's answer.
+    pub expected: JwtVerifyExpected,
+}
+
+/// Input of a token-verification case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtVerifyInput {
+    /// The Messenger secret.
+    pub secret: String,
+    /// The presented token (any text).
+    pub jwt: String,
+    /// The verifier's clock, in Unix seconds.
+    pub now: i64,
+}
+
+/// The reference verifier's answer to a token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtVerifyExpected {
+    /// Whether the token is accepted.
+    pub valid: bool,
+    /// Why the reference refuses it (`bad_signature`, `expired`, …); absent when valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}

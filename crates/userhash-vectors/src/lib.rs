@@ -15,11 +15,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use format::{GenerationCase, Generator, HmacCase, VectorFile, VerifyCase, SUITE_NAME};
+use format::{
+    GenerationCase, Generator, HmacCase, JwtCase, JwtVerifyCase, VectorFile, VerifyCase, SUITE_NAME,
+};
 
 /// The suite's SemVer version. Bump it (and `assets/CHANGELOG.md`) with every change to the files:
 /// minor for added cases, major for changed expectations or format.
-pub const SUITE_VERSION: &str = "2.2.0";
+pub const SUITE_VERSION: &str = "2.3.0";
 
 /// The vector files, by name.
 pub const USER_HASH_FILE: &str = "user_hash.json";
@@ -27,9 +29,13 @@ pub const USER_HASH_FILE: &str = "user_hash.json";
 pub const VERIFY_FILE: &str = "user_hash_verify.json";
 /// RFC 4231 cases.
 pub const HMAC_FILE: &str = "hmac_sha256.json";
+/// Messenger-security JWT signing cases.
+pub const JWT_FILE: &str = "user_jwt.json";
+/// Messenger-security JWT verification cases.
+pub const JWT_VERIFY_FILE: &str = "user_jwt_verify.json";
 
 /// The JSON Schemas, embedded so the generator and the checker ship the same ones.
-pub const SCHEMAS: [(&str, &str); 3] = [
+pub const SCHEMAS: [(&str, &str); 5] = [
     (
         "user_hash.schema.json",
         include_str!("../schema/user_hash.schema.json"),
@@ -41,6 +47,14 @@ pub const SCHEMAS: [(&str, &str); 3] = [
     (
         "hmac_sha256.schema.json",
         include_str!("../schema/hmac_sha256.schema.json"),
+    ),
+    (
+        "user_jwt.schema.json",
+        include_str!("../schema/user_jwt.schema.json"),
+    ),
+    (
+        "user_jwt_verify.schema.json",
+        include_str!("../schema/user_jwt_verify.schema.json"),
     ),
 ];
 
@@ -80,6 +94,26 @@ pub fn hmac_file() -> VectorFile<HmacCase> {
         "hmac_sha256.schema.json",
         "RFC 4231 HMAC-SHA-256 test cases (keys and messages in hex), for ports with a hand-written HMAC.",
         cases::hmac::cases(),
+        |case| &case.flags,
+    )
+}
+
+/// The Messenger-security JWT signing cases.
+pub fn jwt_file() -> VectorFile<JwtCase> {
+    envelope(
+        "user_jwt.schema.json",
+        "Messenger-security JWTs (HS256) a port must sign for a user's claims, judged semantically (header alg, claims with their JSON types, signature); claims it must refuse to sign.",
+        cases::jwt::signing_cases(),
+        |case| &case.flags,
+    )
+}
+
+/// The Messenger-security JWT verification cases.
+pub fn jwt_verify_file() -> VectorFile<JwtVerifyCase> {
+    envelope(
+        "user_jwt_verify.schema.json",
+        "Which Messenger-security JWTs a verifier must accept or refuse at a fixed time (input.now), with the reference's 60-second leeway.",
+        cases::jwt::verify_cases(),
         |case| &case.flags,
     )
 }
@@ -134,6 +168,14 @@ pub fn generate() -> Vec<GeneratedFile> {
         GeneratedFile {
             path: HMAC_FILE.to_owned(),
             bytes: to_json(&hmac_file()),
+        },
+        GeneratedFile {
+            path: JWT_FILE.to_owned(),
+            bytes: to_json(&jwt_file()),
+        },
+        GeneratedFile {
+            path: JWT_VERIFY_FILE.to_owned(),
+            bytes: to_json(&jwt_verify_file()),
         },
     ];
     for (name, schema) in SCHEMAS {

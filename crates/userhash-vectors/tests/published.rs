@@ -8,7 +8,9 @@ use std::process::Command;
 use serde_json::Value;
 use userhash_mistakes::{Input, Mistake};
 use userhash_vectors::format::{GenerationExpected, Verdict};
-use userhash_vectors::{generate, hmac_file, user_hash_file, verify_file, SCHEMAS};
+use userhash_vectors::{
+    generate, hmac_file, jwt_file, jwt_verify_file, user_hash_file, verify_file, SCHEMAS,
+};
 
 fn vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors")
@@ -95,6 +97,14 @@ fn files_validate_against_their_schemas() {
         (
             "hmac_sha256.schema.json",
             serde_json::to_value(hmac_file()).unwrap(),
+        ),
+        (
+            "user_jwt.schema.json",
+            serde_json::to_value(jwt_file()).unwrap(),
+        ),
+        (
+            "user_jwt_verify.schema.json",
+            serde_json::to_value(jwt_verify_file()).unwrap(),
         ),
     ];
     for (schema, instance) in files {
@@ -201,6 +211,51 @@ fn the_crosscheck_catches_a_wrong_expectation() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("user-id-only: user_hash"));
 }
 
+#[test]
+fn the_crosscheck_catches_a_wrong_jwt_expectation() {
+    if !python3_available() {
+        return;
+    }
+    // A signing case whose canonical token carries a wrong signature, and a verification case
+    // whose verdict is flipped: PyJWT and the strict Python verifier must both notice.
+    let dir = tempfile::tempdir().unwrap();
+    write_generated(dir.path());
+    let path = dir.path().join("user_jwt.json");
+    let mut file: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let token = file["tests"][0]["expected"]["jwt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (signed, _) = token.rsplit_once('.').unwrap();
+    let forged = format!("{signed}.{}", "A".repeat(43));
+    file["tests"][0]["expected"]["jwt"] = Value::from(forged);
+    std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+    let path = dir.path().join("user_jwt_verify.json");
+    let mut file: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let none = file["tests"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|case| case["id"] == "jwt-verify-alg-none")
+        .unwrap();
+    none["expected"] = serde_json::json!({"valid": true});
+    none["result"] = Value::from("valid");
+    std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+    let output = Command::new("python3")
+        .arg(tests_dir().join("crosscheck.py"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("jwt-user-id-only: signature"), "{stdout}");
+    assert!(
+        stdout.contains("jwt-user-id-only: PyJWT reads the same claims"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("jwt-verify-alg-none: valid"), "{stdout}");
+}
+
 /// The tags published in RFC 4231 section 4, typed from the RFC, not computed by us.
 #[test]
 fn rfc4231_tags_match_the_rfc() {
@@ -253,6 +308,8 @@ fn all_ids() -> Vec<String> {
         .collect();
     ids.extend(verify_file().tests.into_iter().map(|case| case.id));
     ids.extend(hmac_file().tests.into_iter().map(|case| case.id));
+    ids.extend(jwt_file().tests.into_iter().map(|case| case.id));
+    ids.extend(jwt_verify_file().tests.into_iter().map(|case| case.id));
     ids
 }
 

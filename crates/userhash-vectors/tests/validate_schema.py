@@ -11,7 +11,7 @@ import sys
 
 import jsonschema
 
-FILES = ["user_hash.json", "user_hash_verify.json", "hmac_sha256.json"]
+FILES = ["user_hash.json", "user_hash_verify.json", "hmac_sha256.json", "user_jwt.json", "user_jwt_verify.json"]
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

@@ -3,6 +3,7 @@
 
 pub mod generation;
 pub mod hmac;
+pub mod jwt;
 pub mod retired;
 pub mod verify;
 
