@@ -312,9 +312,9 @@ impl serde::Serialize for WithUserId<'_> {
 
 /// A token that verified: its `user_id`, and its claims on demand.
 ///
-/// Verification reads only `user_id`, `exp` and `nbf` into values (and every key, to refuse
-/// duplicates); [`Verified::claims`] builds the whole map when a caller wants it, so a server
-/// that only needs the user pays for nothing else.
+/// Verification parses the whole payload but keeps only `user_id`, `exp` and `nbf` (and every
+/// key, to refuse duplicates); [`Verified::claims`] builds the map when a caller wants it, so a
+/// server that only needs the user pays for no map.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verified {
     user_id: String,
@@ -490,7 +490,7 @@ struct CheckedClaims {
 }
 
 /// Reads the payload as a JSON object with distinct keys, keeping only the claims
-/// verification needs; other values are skipped without being built.
+/// verification needs; the others are parsed as strictly, then dropped (no map is built).
 fn check_claims(bytes: &[u8]) -> Result<CheckedClaims, JwtError> {
     const SEGMENT: &str = "payload";
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
@@ -551,11 +551,12 @@ impl<'de> Visitor<'de> for ClaimsCheck {
                 "nbf" => Some(&mut checked.nbf),
                 _ => None,
             };
-            match slot {
-                Some(slot) => *slot = Some(access.next_value::<Value>()?),
-                None => {
-                    access.next_value::<de::IgnoredAny>()?;
-                }
+            // Every value is read as a `Value`, even those dropped: skipping them with
+            // `IgnoredAny` would accept what `Verified::claims` then cannot parse (bytes that
+            // are not UTF-8, a lone surrogate escape, 1e400, nesting past 128 levels).
+            let value = access.next_value::<Value>()?;
+            if let Some(slot) = slot {
+                *slot = Some(value);
             }
             if let Some(key) = seen.replace(key) {
                 // Drain the rest so the caller can tell a duplicate from bad JSON.
@@ -802,6 +803,46 @@ mod tests {
             verify(&non_utf8, 0),
             Err(JwtError::Json { segment: "payload" })
         );
+    }
+
+    #[test]
+    fn claims_the_verifier_does_not_read_are_parsed_as_strictly() {
+        // Whatever verifies must give its claims back: a payload that only a lenient skip
+        // accepts is refused as malformed.
+        let signed_over = |payload: &[u8]| {
+            let signed = format!(
+                "{}.{}",
+                b64(r#"{"alg":"HS256"}"#),
+                URL_SAFE_NO_PAD.encode(payload)
+            );
+            let tag = PreKeyed::new(b"secret").tag(signed.as_bytes());
+            format!("{signed}.{}", URL_SAFE_NO_PAD.encode(tag))
+        };
+        let deep = format!(
+            r#"{{"user_id":"87","x":{}{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        for payload in [
+            &b"{\"user_id\":\"87\",\"name\":\"\xff\xfe\"}"[..],
+            br#"{"user_id":"87","name":"\udc00"}"#,
+            br#"{"user_id":"87","n":1e400}"#,
+            deep.as_bytes(),
+        ] {
+            let token = signed_over(payload);
+            assert_eq!(
+                verify(&token, 0),
+                Err(JwtError::Json { segment: "payload" }),
+                "{}",
+                String::from_utf8_lossy(payload)
+            );
+        }
+        let fine = verify(
+            &signed_over(br#"{"user_id":"87","deep":{"a":[1,{"b":null}]}}"#),
+            0,
+        )
+        .expect("valid");
+        assert_eq!(fine.claims()["deep"]["a"][1]["b"], Value::Null);
     }
 
     #[test]
