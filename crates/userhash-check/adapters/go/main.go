@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,14 +43,22 @@ func reply(seq json.RawMessage, kv ...any) {
 	out.Flush()
 }
 
-// request extracts secret and identifiers from a user_hash/verify request.
-func request(req map[string]json.RawMessage) (secret, userID, email string, err error) {
+// secretOf extracts the secret, which must be a non-empty string.
+func secretOf(req map[string]json.RawMessage) (secret string, err error) {
 	raw, ok := req["secret"]
 	if !ok || len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &secret) != nil {
-		return "", "", "", ErrBadSecretTyp
+		return "", ErrBadSecretTyp
 	}
 	if secret == "" {
-		return "", "", "", ErrEmptySecret
+		return "", ErrEmptySecret
+	}
+	return secret, nil
+}
+
+// request extracts secret and identifiers from a user_hash/verify request.
+func request(req map[string]json.RawMessage) (secret, userID, email string, err error) {
+	if secret, err = secretOf(req); err != nil {
+		return "", "", "", err
 	}
 	if userID, err = Identifier(req["user_id"], true, ErrBadUserID); err != nil {
 		return
@@ -79,7 +88,7 @@ func handle(line []byte) (stop bool) {
 		}
 		reply(nil, "ok", true, "implementation", map[string]any{
 			"name": "userhash-go", "language": "go", "version": runtime.Version(),
-			"homepage": "https://github.com/userhash/userhash", "features": []string{"verify"},
+			"homepage": "https://github.com/userhash/userhash", "features": []string{"verify", "jwt", "verify_jwt"},
 		})
 	case "stop":
 		return true
@@ -112,6 +121,44 @@ func handle(line []byte) (stop bool) {
 			} else {
 				var valid bool
 				if valid, err = Verify(secret, userID, email, presented); err == nil {
+					reply(seq, "valid", valid)
+					return false
+				}
+			}
+		}
+		reply(seq, "error", err.Error())
+	case "user_jwt":
+		secret, err := secretOf(req)
+		if err == nil {
+			// UseNumber keeps every number's exact text (big integers, 1900000000.5).
+			var claims map[string]any
+			dec := json.NewDecoder(bytes.NewReader(req["claims"]))
+			dec.UseNumber()
+			if dec.Decode(&claims) != nil || claims == nil {
+				err = errors.New("claims must be a JSON object")
+			} else {
+				var token string
+				if token, err = UserJWT(secret, claims); err == nil {
+					reply(seq, "jwt", token)
+					return false
+				}
+			}
+		}
+		reply(seq, "error", err.Error())
+	case "verify_jwt":
+		secret, err := secretOf(req)
+		if err == nil {
+			var now int64
+			if raw := bytes.TrimSpace(req["now"]); len(raw) == 0 || raw[0] == 'n' || json.Unmarshal(raw, &now) != nil {
+				err = errors.New("now must be an integer number of seconds")
+			} else {
+				token, isString := jsonString(req["jwt"])
+				if !isString {
+					reply(seq, "valid", false) // not a string: not a valid token
+					return false
+				}
+				var valid bool
+				if valid, err = VerifyJWT(secret, token, now); err == nil {
 					reply(seq, "valid", valid)
 					return false
 				}

@@ -1,5 +1,7 @@
 // userhash adapter for Java (protocol v1). Run: java Adapter.java   (JDK 17, no dependencies)
 import java.io.*;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.*;
@@ -30,16 +32,21 @@ public class Adapter {
         if (secret == null || secret.isEmpty()) throw new RuleError("secret must be a non-empty string");
         String id = userId != null ? userId : email;
         if (id == null) return null;
+        byte[] d = hmacSha256(secret, id);
+        char[] hex = new char[d.length * 2];
+        for (int i = 0; i < d.length; i++) {
+            hex[2 * i] = Character.forDigit((d[i] >> 4) & 0xF, 16);
+            hex[2 * i + 1] = Character.forDigit(d[i] & 0xF, 16);
+        }
+        return new String(hex);
+    }
+
+    /** HMAC-SHA256 keyed with the secret's UTF-8 bytes over the message's UTF-8 bytes. */
+    static byte[] hmacSha256(String secret, String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] d = mac.doFinal(id.getBytes(StandardCharsets.UTF_8));
-            char[] hex = new char[d.length * 2];
-            for (int i = 0; i < d.length; i++) {
-                hex[2 * i] = Character.forDigit((d[i] >> 4) & 0xF, 16);
-                hex[2 * i + 1] = Character.forDigit(d[i] & 0xF, 16);
-            }
-            return new String(hex);
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -50,6 +57,86 @@ public class Adapter {
         String want = userHash(secret, userId, email);
         if (want == null || presented == null) return false;
         return MessageDigest.isEqual(want.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // Messenger-security JWTs (HS256): compact JWS, base64url without padding.
+    static final String JWT_HEADER = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    static final int MAX_JWT_BYTES = 8192;
+    static final double JWT_LEEWAY = 60;   // seconds of clock skew tolerated on exp and nbf
+    static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    /**
+     * Signs the claims (parsed JSON: numbers keep their literal text) as an HS256 JWT. user_id is
+     * required, a non-empty string or an integer (signed as its digits); other claims are kept as given.
+     */
+    static String userJwt(String secret, Map<String, Object> claims) throws RuleError {
+        if (secret == null || secret.isEmpty()) throw new RuleError("secret must be a non-empty string");
+        String userId = identifier(claims.get("user_id"), true, "user_id");
+        if (userId == null) throw new RuleError("a JWT needs a user_id: it is missing, null or empty");
+        Map<String, Object> payload = new LinkedHashMap<>(claims);
+        payload.put("user_id", userId);
+        String signed = B64.encodeToString(JWT_HEADER.getBytes(StandardCharsets.UTF_8)) + "."
+                + B64.encodeToString(JSON.write(payload).getBytes(StandardCharsets.UTF_8));
+        return signed + "." + B64.encodeToString(hmacSha256(secret, signed));
+    }
+
+    /**
+     * Strict HS256 verification at {@code now} (Unix seconds). Only an empty secret is an error;
+     * any malformed, forged, expired or not-yet-valid token is false.
+     */
+    static boolean verifyJwt(String secret, String token, long now) throws RuleError {
+        if (secret == null || secret.isEmpty()) throw new RuleError("secret must be a non-empty string");
+        if (token == null || token.getBytes(StandardCharsets.UTF_8).length > MAX_JWT_BYTES) return false;
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) return false;
+        byte[][] raw = new byte[3][];
+        for (int k = 0; k < 3; k++) if ((raw[k] = base64Url(parts[k])) == null) return false;
+        Map<String, Object> header = uniqueObject(raw[0]);
+        if (header == null || !"HS256".equals(header.get("alg")) || header.containsKey("crit")) return false;
+        byte[] want = hmacSha256(secret, parts[0] + "." + parts[1]);
+        if (!MessageDigest.isEqual(want, raw[2])) return false;   // constant time
+        Map<String, Object> claims = uniqueObject(raw[1]);
+        if (claims == null || !(claims.get("user_id") instanceof String id) || id.isEmpty()) return false;
+        double t = now;
+        if (claims.containsKey("exp")) {
+            Double exp = numericDate(claims.get("exp"));
+            if (exp == null || t >= exp + JWT_LEEWAY) return false;
+        }
+        if (claims.containsKey("nbf")) {
+            Double nbf = numericDate(claims.get("nbf"));
+            if (nbf == null || t + JWT_LEEWAY < nbf) return false;
+        }
+        return true;
+    }
+
+    /** Strict base64url without padding: alphabet only, no length % 4 == 1, zero unused bits. */
+    static byte[] base64Url(String s) {
+        if (s.length() % 4 == 1) return null;
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) return null;
+        }
+        byte[] b = Base64.getUrlDecoder().decode(s);
+        return B64.encodeToString(b).equals(s) ? b : null;   // canonical: re-encodes to the same text
+    }
+
+    /** A UTF-8 JSON object with no top-level key repeated, or null. */
+    static Map<String, Object> uniqueObject(byte[] bytes) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            Object v = new JSON(text, true).parseDocument();
+            @SuppressWarnings("unchecked") Map<String, Object> m = v instanceof Map ? (Map<String, Object>) v : null;
+            return m;
+        } catch (CharacterCodingException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** An exp/nbf value: a finite JSON number, else null. */
+    static Double numericDate(Object v) {
+        if (!(v instanceof JsonNumber n)) return null;
+        double d = Double.parseDouble(n.text());
+        return Double.isFinite(d) ? d : null;
     }
 
     // ---------------------------------------------------------------- (2) protocol glue
@@ -111,7 +198,7 @@ public class Adapter {
                 if (!(p instanceof JsonNumber n && n.text().equals("1")))
                     return "{\"ok\":false,\"error\":" + quote("unsupported protocol version " + (p == null ? "missing" : JSON.write(p))) + "}";
                 return "{\"ok\":true,\"implementation\":{\"name\":\"userhash-java\",\"language\":\"java\",\"version\":"
-                        + quote(System.getProperty("java.version")) + ",\"homepage\":" + quote(HOMEPAGE) + ",\"features\":[\"verify\"]}}";
+                        + quote(System.getProperty("java.version")) + ",\"homepage\":" + quote(HOMEPAGE) + ",\"features\":[\"verify\",\"jwt\",\"verify_jwt\"]}}";
             }
             if ("stop".equals(cmd)) return null;
             if ("user_hash".equals(cmd) || "verify".equals(cmd)) {
@@ -127,6 +214,23 @@ public class Adapter {
                 boolean ok = verify(secret, userId, email, presented instanceof String s ? s : null);
                 return "{" + seq + "\"valid\":" + ok + "}";
             }
+            if ("user_jwt".equals(cmd) || "verify_jwt".equals(cmd)) {
+                if (!(req.get("secret") instanceof String secret)) throw new RuleError("secret must be a string");
+                if ("user_jwt".equals(cmd)) {
+                    if (!(req.get("claims") instanceof Map<?, ?> c)) throw new RuleError("claims must be a JSON object");
+                    @SuppressWarnings("unchecked") Map<String, Object> claims = (Map<String, Object>) c;
+                    return "{" + seq + "\"jwt\":" + quote(userJwt(secret, claims)) + "}";
+                }
+                long now;
+                try {
+                    if (!(req.get("now") instanceof JsonNumber n && n.integer())) throw new NumberFormatException();
+                    now = Long.parseLong(n.text());
+                } catch (NumberFormatException e) {
+                    throw new RuleError("now must be an integer number of seconds");
+                }
+                boolean ok = verifyJwt(secret, req.get("jwt") instanceof String s ? s : null, now);
+                return "{" + seq + "\"valid\":" + ok + "}";
+            }
             return "{" + seq + "\"error\":" + quote("unknown command " + (cmd == null ? "(missing cmd)" : JSON.write(cmd))) + "}";
         } catch (RuleError e) {
             return "{" + seq + "\"error\":" + quote(e.getMessage()) + "}";
@@ -139,9 +243,13 @@ public class Adapter {
     static final class JSON {
         static final Object NULL = new Object() { public String toString() { return "null"; } };
         private final String s;
+        private final boolean uniqueTopKeys;
         private int i, depth;
 
-        JSON(String s) { this.s = s; }
+        JSON(String s) { this(s, false); }
+
+        /** uniqueTopKeys: a key repeated in the top-level object is an error (for JWT segments). */
+        JSON(String s, boolean uniqueTopKeys) { this.s = s; this.uniqueTopKeys = uniqueTopKeys; }
 
         Object parseDocument() {
             Object v = value();
@@ -174,6 +282,7 @@ public class Adapter {
                         ws();
                         if (i >= s.length() || s.charAt(i) != '"') throw err("expected string key");
                         String k = string();
+                        if (uniqueTopKeys && depth == 1 && m.containsKey(k)) throw err("duplicate key " + write(k));
                         ws(); expect(':');
                         m.put(k, value());
                         ws();
@@ -262,7 +371,8 @@ public class Adapter {
             if (i + 4 > s.length()) throw err("short \\u escape");
             int v = 0;
             for (int k = 0; k < 4; k++) {
-                int d = Character.digit(s.charAt(i++), 16);
+                char h = s.charAt(i++);
+                int d = h < 0x80 ? Character.digit(h, 16) : -1;   // ASCII hex digits only
                 if (d < 0) throw err("invalid \\u escape");
                 v = v * 16 + d;
             }
