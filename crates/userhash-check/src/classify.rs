@@ -1,8 +1,11 @@
 //! Pure rules: a case becomes a request; a reply becomes an outcome, a diagnosis and a hint.
 
 use serde_json::{json, Map, Value};
+use userhash_mistakes::jwt;
 use userhash_mistakes::{Input, Mistake};
-use userhash_vectors::format::{GenerationCase, GenerationExpected, Verdict, VerifyCase};
+use userhash_vectors::format::{
+    GenerationCase, GenerationExpected, JwtCase, JwtExpected, JwtVerifyCase, Verdict, VerifyCase,
+};
 
 use crate::outcome::{CaseKind, Outcome};
 use crate::session::FaultKind;
@@ -14,21 +17,33 @@ pub fn request(case: &Case<'_>) -> Map<String, Value> {
     let mut request = Map::new();
     request.insert("cmd".into(), json!(case.kind().as_str()));
     request.insert("id".into(), json!(case.id()));
-    let (secret, user_id, email) = fields(case);
-    request.insert("secret".into(), json!(secret));
-    // Absent stays absent and null stays null, exactly as in the vector file.
-    if let Some(user_id) = user_id {
-        request.insert("user_id".into(), user_id.clone());
-    }
-    if let Some(email) = email {
-        request.insert("email".into(), email.clone());
-    }
-    if let Case::Verify(case) = case {
-        request.insert("user_hash".into(), json!(case.input.user_hash));
+    request.insert("secret".into(), json!(case.secret()));
+    match case {
+        Case::UserHash(_) | Case::Verify(_) => {
+            let (_, user_id, email) = fields(case);
+            // Absent stays absent and null stays null, exactly as in the vector file.
+            if let Some(user_id) = user_id {
+                request.insert("user_id".into(), user_id.clone());
+            }
+            if let Some(email) = email {
+                request.insert("email".into(), email.clone());
+            }
+            if let Case::Verify(case) = case {
+                request.insert("user_hash".into(), json!(case.input.user_hash));
+            }
+        }
+        Case::Jwt(case) => {
+            request.insert("claims".into(), Value::Object(case.input.claims.clone()));
+        }
+        Case::JwtVerify(case) => {
+            request.insert("jwt".into(), json!(case.input.jwt));
+            request.insert("now".into(), json!(case.input.now));
+        }
     }
     request
 }
 
+/// A case's secret and identifiers (JWT cases carry claims instead: no identifiers).
 fn fields<'a>(case: &Case<'a>) -> (&'a str, Option<&'a Value>, Option<&'a Value>) {
     match case {
         Case::UserHash(case) => (
@@ -41,6 +56,8 @@ fn fields<'a>(case: &Case<'a>) -> (&'a str, Option<&'a Value>, Option<&'a Value>
             case.input.user_id.as_ref(),
             case.input.email.as_ref(),
         ),
+        Case::Jwt(case) => (&case.input.secret, None, None),
+        Case::JwtVerify(case) => (&case.input.secret, None, None),
     }
 }
 
@@ -61,6 +78,8 @@ pub enum Reply {
     Hash(Option<String>),
     /// `{"valid": bool}`.
     Valid(bool),
+    /// `{"jwt": "…"}`.
+    Jwt(String),
     /// `{"error": "…"}`: the port rejected the input.
     Error(String),
     /// `{"skipped": "…"}`.
@@ -70,7 +89,7 @@ pub enum Reply {
 }
 
 impl Reply {
-    /// Reads a reply (whose seq has been checked) to a `user_hash` or `verify` request.
+    /// Reads a reply (whose seq has been checked) to a request of `kind`.
     pub fn parse(reply: &Value, kind: CaseKind) -> Reply {
         let Some(object) = reply.as_object() else {
             return Reply::Malformed(format!("the reply is not a JSON object: {}", short(reply)));
@@ -81,20 +100,29 @@ impl Reply {
         if let Some(error) = object.get("error") {
             return Reply::Error(text_of(error));
         }
-        if kind == CaseKind::Verify {
-            match object.get("valid") {
+        match kind {
+            CaseKind::Verify | CaseKind::JwtVerify => match object.get("valid") {
                 Some(Value::Bool(valid)) => Reply::Valid(*valid),
                 Some(other) => Reply::Malformed(format!(
                     "\"valid\" must be true or false, got {}",
                     short(other)
                 )),
                 None => Reply::Malformed(format!(
-                    "a verify reply needs \"valid\", \"error\" or \"skipped\"; got {}",
+                    "a {kind} reply needs \"valid\", \"error\" or \"skipped\"; got {}",
                     short(reply)
                 )),
-            }
-        } else {
-            match object.get("user_hash") {
+            },
+            CaseKind::Jwt => match object.get("jwt") {
+                Some(Value::String(token)) => Reply::Jwt(token.clone()),
+                Some(other) => {
+                    Reply::Malformed(format!("\"jwt\" must be a string, got {}", short(other)))
+                }
+                None => Reply::Malformed(format!(
+                    "a user_jwt reply needs \"jwt\", \"error\" or \"skipped\"; got {}",
+                    short(reply)
+                )),
+            },
+            CaseKind::UserHash => match object.get("user_hash") {
                 Some(Value::String(hash)) => Reply::Hash(Some(hash.clone())),
                 Some(Value::Null) => Reply::Hash(None),
                 Some(other) => Reply::Malformed(format!(
@@ -105,7 +133,7 @@ impl Reply {
                     "a user_hash reply needs \"user_hash\", \"error\" or \"skipped\"; got {}",
                     short(reply)
                 )),
-            }
+            },
         }
     }
 
@@ -114,6 +142,7 @@ impl Reply {
         match self {
             Reply::Hash(hash) => json!({ "user_hash": hash }),
             Reply::Valid(valid) => json!({ "valid": valid }),
+            Reply::Jwt(token) => json!({ "jwt": token }),
             Reply::Error(message) => json!({ "error": message }),
             Reply::Skipped(reason) => json!({ "skipped": reason }),
             Reply::Malformed(message) => json!({ "malformed": message }),
@@ -152,6 +181,12 @@ pub enum Reason {
     RefusedGoodHash,
     /// A verifier answered with an error instead of a decision.
     VerifyErrored,
+    /// A JWT that is not a correct token for the case.
+    WrongToken,
+    /// A JWT verifier accepted a token it must refuse.
+    AcceptedBadToken,
+    /// A JWT verifier refused a valid token.
+    RefusedGoodToken,
     /// The adapter timed out or exited.
     Fault(FaultKind),
 }
@@ -244,8 +279,8 @@ pub fn classify_generation(case: &GenerationCase, reply: &Reply, strict: bool) -
     match (&case.expected, reply) {
         (_, Reply::Skipped(reason)) => Classified::skipped(reason),
         (_, Reply::Malformed(message)) => Classified::protocol(message.clone()),
-        (_, Reply::Valid(_)) => {
-            Classified::protocol("answered a user_hash request with \"valid\"".into())
+        (_, Reply::Valid(_) | Reply::Jwt(_)) => {
+            Classified::protocol("answered a user_hash request with another command's reply".into())
         }
         (GenerationExpected::Hash(expected), Reply::Hash(answer)) => {
             if *answer == expected.user_hash {
@@ -301,8 +336,8 @@ pub fn classify_verify(case: &VerifyCase, reply: &Reply, strict: bool) -> Classi
     match reply {
         Reply::Skipped(reason) => Classified::skipped(reason),
         Reply::Malformed(message) => Classified::protocol(message.clone()),
-        Reply::Hash(_) => {
-            Classified::protocol("answered a verify request with \"user_hash\"".into())
+        Reply::Hash(_) | Reply::Jwt(_) => {
+            Classified::protocol("answered a verify request with another command's reply".into())
         }
         Reply::Valid(valid) if *valid == expected => Classified::pass(),
         Reply::Valid(true) => Classified::new(
@@ -336,6 +371,103 @@ pub fn classify_verify(case: &VerifyCase, reply: &Reply, strict: bool) -> Classi
             } else {
                 Vec::new()
             },
+        ),
+    }
+}
+
+/// Classifies the reply to a JWT signing case: the token is judged semantically.
+pub fn classify_jwt(case: &JwtCase, reply: &Reply, strict: bool) -> Classified {
+    let verdict = case.result;
+    match (&case.expected, reply) {
+        (_, Reply::Skipped(reason)) => Classified::skipped(reason),
+        (_, Reply::Malformed(message)) => Classified::protocol(message.clone()),
+        (_, Reply::Hash(_) | Reply::Valid(_)) => {
+            Classified::protocol("answered a user_jwt request with another command's reply".into())
+        }
+        (JwtExpected::Token(expected), Reply::Jwt(token)) => {
+            let judgement = jwt::judge_token(&case.input.secret, &expected.claims, token);
+            if judgement.is_correct() {
+                return Classified::pass();
+            }
+            Classified::new(
+                deviation(verdict, strict, Outcome::Fail),
+                Reason::WrongToken,
+                format!("the token is wrong: {}", judgement.problems.join("; ")),
+                judgement.mistakes,
+            )
+        }
+        (JwtExpected::Token(_), Reply::Error(message)) => {
+            let integer_id = case.input.claims.get("user_id").is_some_and(Value::is_i64)
+                || case.input.claims.get("user_id").is_some_and(Value::is_u64);
+            Classified::new(
+                deviation(verdict, strict, Outcome::Error),
+                Reason::RejectedValidInput,
+                format!("the port refused to sign claims the reference signs: {message}"),
+                if integer_id {
+                    vec![Mistake::IntegerUserIdRejected]
+                } else {
+                    Vec::new()
+                },
+            )
+        }
+        (JwtExpected::Error(_), Reply::Error(_)) => Classified::pass(),
+        (JwtExpected::Error(expected), Reply::Jwt(token)) => Classified::new(
+            deviation(verdict, strict, Outcome::Error),
+            Reason::AnsweredInvalidInput,
+            format!(
+                "signed claims the reference refuses ({}): got {token:?}",
+                expected.error
+            ),
+            match expected.error.as_str() {
+                "missing_user_id" => vec![Mistake::MissingUserId],
+                "empty_secret" => vec![Mistake::EmptySecretAccepted],
+                "invalid_user_id_type" => vec![Mistake::TypeCoerced],
+                _ => Vec::new(),
+            },
+        ),
+    }
+}
+
+/// Classifies the reply to a JWT verification case.
+pub fn classify_jwt_verify(case: &JwtVerifyCase, reply: &Reply, strict: bool) -> Classified {
+    let verdict = case.result;
+    let expected = case.expected.valid;
+    let input = &case.input;
+    match reply {
+        Reply::Skipped(reason) => Classified::skipped(reason),
+        Reply::Malformed(message) => Classified::protocol(message.clone()),
+        Reply::Hash(_) | Reply::Jwt(_) => Classified::protocol(
+            "answered a verify_jwt request with another command's reply".into(),
+        ),
+        Reply::Valid(valid) if *valid == expected => Classified::pass(),
+        Reply::Valid(true) => Classified::new(
+            deviation(verdict, strict, Outcome::Fail),
+            Reason::AcceptedBadToken,
+            format!(
+                "accepted a token the reference refuses ({}): expected valid: false, got valid: true",
+                case.expected.error.as_deref().unwrap_or("refused")
+            ),
+            jwt::diagnose_accepted_token(&input.secret, &input.jwt, input.now),
+        ),
+        // What a refusal proves depends on what else the verifier accepted: named across the
+        // run (`diagnosis::jwt_refusals`).
+        Reply::Valid(false) => Classified::new(
+            deviation(verdict, strict, Outcome::Fail),
+            Reason::RefusedGoodToken,
+            "refused a valid token (expected valid: true, got valid: false)".into(),
+            Vec::new(),
+        ),
+        Reply::Error(message) => Classified::new(
+            deviation(verdict, strict, Outcome::Error),
+            Reason::VerifyErrored,
+            if expected {
+                format!("errored on a valid token (expected valid: true): {message}")
+            } else {
+                format!(
+                    "errored instead of answering valid: false (an exception is not a rejection): {message}"
+                )
+            },
+            Vec::new(),
         ),
     }
 }
@@ -390,6 +522,19 @@ pub fn hint(reason: Reason, diagnosis: &[Mistake], blocking_skip: bool) -> Optio
         }
         Reason::RefusedGoodHash => {
             "verify must accept exactly the hash that user_hash computes for the same input"
+        }
+        Reason::WrongToken => {
+            "sign {\"alg\":\"HS256\",\"typ\":\"JWT\"} and the case's claims (user_id a string) as base64url \
+             without padding, with HMAC-SHA256 of header.payload under the secret's UTF-8 bytes; compare \
+             with expected.jwt"
+        }
+        Reason::AcceptedBadToken => {
+            "pin alg HS256, verify the signature (all 32 bytes, constant time) before reading claims, \
+             and check exp and nbf against the clock"
+        }
+        Reason::RefusedGoodToken => {
+            "accept any token with alg HS256, a correct signature and a string user_id, whatever its \
+             header's other members and whether or not it has exp; read the case description"
         }
         Reason::WrongHash => {
             "no catalogued mistake explains this answer: compare the key (the secret's UTF-8 bytes) and the \

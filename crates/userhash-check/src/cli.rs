@@ -502,6 +502,8 @@ fn cmd_list(args: ListArgs) -> Result<i32, String> {
                     let result = match c {
                         crate::suite::Case::UserHash(g) => json!(g.result),
                         crate::suite::Case::Verify(v) => json!(v.result),
+                        crate::suite::Case::Jwt(j) => json!(j.result),
+                        crate::suite::Case::JwtVerify(j) => json!(j.result),
                     };
                     json!({"id": c.id(), "kind": c.kind(), "result": result, "description": c.description()})
                 })

@@ -22,6 +22,148 @@ pub fn across_the_run(cases: &[Case<'_>], results: &mut [CaseResult]) {
     withdraw_integer_rejection_from_a_port_that_rejects_everything(results);
     let pipelines = name_the_ports_pipeline(cases, results);
     explain_verify_failures_by_the_ports_pipeline(cases, results, &pipelines);
+    name_jwt_refusals(cases, results);
+    settle_jwt_alternatives(cases, results);
+}
+
+/// A JWT case explained by several alternatives (a token under a hex-decoded secret that a
+/// verifier accepts: it decodes the secret too, or checks no signature at all) keeps those the
+/// run's other JWT cases name on their own; if none or all are, the alternatives stay.
+fn settle_jwt_alternatives(cases: &[Case<'_>], results: &mut [CaseResult]) {
+    let jwt: Vec<usize> = (0..cases.len())
+        .filter(|&i| matches!(cases[i], Case::Jwt(_) | Case::JwtVerify(_)))
+        .collect();
+    let proven: Vec<Mistake> = jwt
+        .iter()
+        .filter_map(|&i| match results[i].diagnosis[..] {
+            [only] => Some(only),
+            _ => None,
+        })
+        .collect();
+    // A verifier that refused a forgery with a whole signature does check signatures.
+    let checks_signatures = jwt.iter().any(|&i| match cases[i] {
+        Case::JwtVerify(case) => {
+            case.expected.error.as_deref() == Some("bad_signature")
+                && case
+                    .input
+                    .jwt
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|s| s.len() >= 43)
+                && results[i].actual.get("valid") == Some(&Value::Bool(false))
+        }
+        _ => false,
+    });
+    for &i in &jwt {
+        let diagnosis = &results[i].diagnosis;
+        if diagnosis.len() < 2 {
+            continue;
+        }
+        let possible: Vec<Mistake> = diagnosis
+            .iter()
+            .copied()
+            .filter(|m| !(checks_signatures && *m == Mistake::SignatureNotChecked))
+            .collect();
+        let kept: Vec<Mistake> = match possible
+            .iter()
+            .copied()
+            .filter(|mistake| proven.contains(mistake))
+            .collect::<Vec<_>>()
+        {
+            none if none.is_empty() => possible,
+            some => some,
+        };
+        if !kept.is_empty() && kept.len() < diagnosis.len() {
+            results[i].hint = kept.first().map(|mistake| mistake.hint().to_owned());
+            results[i].diagnosis = kept;
+        }
+    }
+}
+
+/// A JWT verifier that refuses valid tokens: what the refused tokens share that the accepted
+/// ones lack names the mistake, and only then. A refusal alone proves nothing (the verifier
+/// may refuse everything), so a verifier that accepted no valid token gets no name.
+fn name_jwt_refusals(cases: &[Case<'_>], results: &mut [CaseResult]) {
+    let decision = |i: usize| results[i].actual.get("valid").and_then(Value::as_bool);
+    let mut refused = Vec::new();
+    let mut accepted = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        if let Case::JwtVerify(case) = case {
+            match (case.expected.valid, decision(i)) {
+                (true, Some(false)) => refused.push((i, *case)),
+                (true, Some(true)) => accepted.push(*case),
+                _ => {}
+            }
+        }
+    }
+    if refused.is_empty() || accepted.is_empty() {
+        return;
+    }
+    let claims = |case: &userhash_vectors::format::JwtVerifyCase| {
+        userhash_mistakes::jwt::claims_of(&case.input.jwt).unwrap_or_default()
+    };
+    let has_exp = |case| claims(case).contains_key("exp");
+    // Inside the leeway: expired by the clock, or not yet valid by it, but not beyond 60 s.
+    let within_leeway = |case: &userhash_vectors::format::JwtVerifyCase| {
+        let claims = claims(case);
+        let now = case.input.now as f64;
+        let at = |name: &str| claims.get(name).and_then(Value::as_f64);
+        at("exp").is_some_and(|exp| now >= exp) || at("nbf").is_some_and(|nbf| now < nbf)
+    };
+    let name = if refused.iter().all(|(_, case)| !has_exp(case))
+        && accepted.iter().all(|case| has_exp(case))
+    {
+        Some(Mistake::ExpRequired)
+    } else if refused.iter().all(|(_, case)| within_leeway(case))
+        && accepted.iter().all(|case| !within_leeway(case))
+    {
+        Some(Mistake::NoLeeway)
+    } else {
+        None
+    };
+    if let Some(mistake) = name {
+        for (i, _) in &refused {
+            results[*i].diagnosis = vec![mistake];
+            results[*i].hint = Some(mistake.hint().to_owned());
+        }
+        return;
+    }
+    // A key mistake the run's other JWT cases prove, for the refused tokens whose secret it
+    // keys differently (and only if the accepted ones' secrets it keys alike).
+    let proven: Vec<Mistake> = (0..cases.len())
+        .filter(|&i| matches!(cases[i], Case::Jwt(_) | Case::JwtVerify(_)))
+        .flat_map(|i| results[i].diagnosis.clone())
+        .filter(|mistake| Mistake::CATALOGUE.contains(mistake))
+        .collect();
+    let [key, ..] = proven[..] else {
+        return;
+    };
+    if proven.iter().any(|other| *other != key) {
+        return;
+    }
+    // A variant of it that keys every accepted token's secret right and some refused one's
+    // wrong: the refused tokens it keys wrong are its doing.
+    let keys_wrong =
+        |key_of: fn(&str) -> Vec<u8>, secret: &str| key_of(secret) != secret.as_bytes();
+    let Some(variant) = userhash_mistakes::jwt::key_variants(key)
+        .into_iter()
+        .find(|&key_of| {
+            accepted
+                .iter()
+                .all(|case| !keys_wrong(key_of, &case.input.secret))
+                && refused
+                    .iter()
+                    .any(|(_, case)| keys_wrong(key_of, &case.input.secret))
+        })
+    else {
+        return;
+    };
+    for (i, case) in &refused {
+        if keys_wrong(variant, &case.input.secret) {
+            results[*i].diagnosis = vec![key];
+            results[*i].hint = Some(key.hint().to_owned());
+        }
+    }
 }
 
 /// What the port answered to a generation case, for the engine: `None` when there is no hash
@@ -182,7 +324,7 @@ fn explain_verify_failures_by_the_ports_pipeline(
                 verify.input.user_hash.as_str(),
                 decided(&results[i].actual),
             )),
-            Case::UserHash(_) => None,
+            _ => None,
         })
         .collect();
     // The port's own hashes: its pipeline when the run named exactly one.

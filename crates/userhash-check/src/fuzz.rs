@@ -276,14 +276,19 @@ fn check_reply(suite: &Suite, value: &Value, strict: bool) -> Result<(), String>
     }
     let generation = Reply::parse(value, CaseKind::UserHash);
     let verify = Reply::parse(value, CaseKind::Verify);
+    let jwt = Reply::parse(value, CaseKind::Jwt);
+    let jwt_verify = Reply::parse(value, CaseKind::JwtVerify);
     for (kind, reply) in [
         (CaseKind::UserHash, &generation),
         (CaseKind::Verify, &verify),
+        (CaseKind::Jwt, &jwt),
+        (CaseKind::JwtVerify, &jwt_verify),
     ] {
         let _ = reply.to_actual();
         let misfit = match reply {
-            Reply::Hash(_) => kind == CaseKind::Verify,
-            Reply::Valid(_) => kind == CaseKind::UserHash,
+            Reply::Hash(_) => kind != CaseKind::UserHash,
+            Reply::Valid(_) => !matches!(kind, CaseKind::Verify | CaseKind::JwtVerify),
+            Reply::Jwt(_) => kind != CaseKind::Jwt,
             _ => false,
         };
         if misfit || (!value.is_object() && !matches!(reply, Reply::Malformed(_))) {
@@ -306,6 +311,28 @@ fn check_reply(suite: &Suite, value: &Value, strict: bool) -> Result<(), String>
         let expected = verify == Reply::Valid(case.expected.valid);
         let may_pass = may_pass_verify(case, &verify, expected);
         check_classified(&case.id, &verify, expected, may_pass, &classified)?;
+    }
+    // A JWT reply of any shape is classified without panicking; a token is judged (decoded,
+    // compared, re-signed) whatever its text. The expected answers pass.
+    for case in &suite.jwt {
+        let classified = classify::classify_jwt(case, &jwt, strict);
+        let expected = match (&case.expected, &jwt) {
+            (userhash_vectors::format::JwtExpected::Token(token), Reply::Jwt(text)) => {
+                *text == token.jwt
+            }
+            (userhash_vectors::format::JwtExpected::Error(_), reply) => {
+                matches!(reply, Reply::Error(_))
+            }
+            _ => false,
+        };
+        // Another token than the canonical one may be equally correct: only `expected` binds.
+        let may_pass = expected || matches!(jwt, Reply::Jwt(_));
+        check_classified(&case.id, &jwt, expected, may_pass, &classified)?;
+    }
+    for case in &suite.jwt_verify {
+        let classified = classify::classify_jwt_verify(case, &jwt_verify, strict);
+        let expected = jwt_verify == Reply::Valid(case.expected.valid);
+        check_classified(&case.id, &jwt_verify, expected, expected, &classified)?;
     }
     Ok(())
 }
@@ -408,6 +435,15 @@ fn reply_seeds() -> Vec<Vec<u8>> {
                 GenerationExpected::Error(error) => json!({"seq": seq, "error": error.error}),
             },
             Case::Verify(case) => json!({"seq": seq, "valid": case.expected.valid}),
+            Case::Jwt(case) => match &case.expected {
+                userhash_vectors::format::JwtExpected::Token(token) => {
+                    json!({"seq": seq, "jwt": token.jwt})
+                }
+                userhash_vectors::format::JwtExpected::Error(error) => {
+                    json!({"seq": seq, "error": error.error})
+                }
+            },
+            Case::JwtVerify(case) => json!({"seq": seq, "valid": case.expected.valid}),
         });
         // A common mistake's answer, so the diagnosis runs on real inputs.
         if let Case::UserHash(case) = case {
@@ -592,8 +628,8 @@ fn check_verify_case(case: &VerifyCase) -> Result<(), String> {
 }
 
 fn vector_seeds() -> Vec<Vec<u8>> {
-    let [(_, generation), (_, verify), (_, hmac)] = EMBEDDED_VECTORS;
-    let all = [generation, verify, hmac]
+    let [(_, generation), (_, verify), (_, hmac), (_, jwt), (_, jwt_verify)] = EMBEDDED_VECTORS;
+    let all = [generation, verify, hmac, jwt, jwt_verify]
         .map(str::as_bytes)
         .join(&SEPARATOR);
     vec![

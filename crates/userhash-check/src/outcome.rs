@@ -12,14 +12,31 @@ pub enum CaseKind {
     UserHash,
     /// A case of `user_hash_verify.json`, sent as `{"cmd":"verify"}`.
     Verify,
+    /// A case of `user_jwt.json`, sent as `{"cmd":"user_jwt"}`.
+    #[serde(rename = "user_jwt")]
+    Jwt,
+    /// A case of `user_jwt_verify.json`, sent as `{"cmd":"verify_jwt"}`.
+    #[serde(rename = "verify_jwt")]
+    JwtVerify,
 }
 
 impl CaseKind {
-    /// The name used in reports (`user_hash`, `verify`).
+    /// Every kind, in suite order.
+    pub const ALL: [CaseKind; 4] = [
+        CaseKind::UserHash,
+        CaseKind::Verify,
+        CaseKind::Jwt,
+        CaseKind::JwtVerify,
+    ];
+
+    /// The name used in reports, which is also the protocol command (`user_hash`, `verify`,
+    /// `user_jwt`, `verify_jwt`).
     pub fn as_str(self) -> &'static str {
         match self {
             CaseKind::UserHash => "user_hash",
             CaseKind::Verify => "verify",
+            CaseKind::Jwt => "user_jwt",
+            CaseKind::JwtVerify => "verify_jwt",
         }
     }
 
@@ -28,6 +45,19 @@ impl CaseKind {
         match self {
             CaseKind::UserHash => "user_hash.json",
             CaseKind::Verify => "user_hash_verify.json",
+            CaseKind::Jwt => "user_jwt.json",
+            CaseKind::JwtVerify => "user_jwt_verify.json",
+        }
+    }
+
+    /// The feature an adapter announces in its handshake to be sent these cases; `None` for
+    /// the user hash, which every adapter implements.
+    pub fn feature(self) -> Option<&'static str> {
+        match self {
+            CaseKind::UserHash => None,
+            CaseKind::Verify => Some("verify"),
+            CaseKind::Jwt => Some("jwt"),
+            CaseKind::JwtVerify => Some("verify_jwt"),
         }
     }
 }

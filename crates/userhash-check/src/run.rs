@@ -313,6 +313,14 @@ fn base_result(suite: &Suite, case: &Case<'_>, options: &RunOptions) -> CaseResu
             c.result,
             serde_json::to_value(c.expected).unwrap_or(Value::Null),
         ),
+        Case::Jwt(c) => (
+            c.result,
+            serde_json::to_value(&c.expected).unwrap_or(Value::Null),
+        ),
+        Case::JwtVerify(c) => (
+            c.result,
+            serde_json::to_value(&c.expected).unwrap_or(Value::Null),
+        ),
     };
     let mandatory = match result {
         userhash_vectors::format::Verdict::Acceptable => options.strict,
@@ -389,6 +397,8 @@ impl Runner<'_> {
         match case {
             Case::UserHash(c) => classify::classify_generation(c, reply, self.options.strict),
             Case::Verify(c) => classify::classify_verify(c, reply, self.options.strict),
+            Case::Jwt(c) => classify::classify_jwt(c, reply, self.options.strict),
+            Case::JwtVerify(c) => classify::classify_jwt_verify(c, reply, self.options.strict),
         }
     }
 
@@ -453,32 +463,35 @@ pub fn run(
                 implementation: Implementation::unknown(),
                 restarts: 0,
                 interrupted_by: Some(signal),
-                verify_announced: true,
+                announced: CaseKind::ALL.to_vec(),
             };
             return Ok(report.into_report(suite, command, options, ids.len(), runner, started));
         }
         (Err(error), None) => return Err(RunError::Start(error)),
     };
     let implementation = session.implementation().clone();
-    let verify = implementation.has_feature("verify");
     for (index, case) in cases.iter().enumerate() {
-        if case.kind() == CaseKind::Verify && !verify {
-            let result = &mut runner.results[index];
-            result.outcome = Outcome::Skip;
-            result.mandatory = false;
-            result.message =
-                "not tested: the adapter does not announce the \"verify\" feature".to_owned();
-        } else {
-            session.push(index, classify::request(case));
+        match case.kind().feature() {
+            Some(feature) if !implementation.has_feature(feature) => {
+                let result = &mut runner.results[index];
+                result.outcome = Outcome::Skip;
+                result.mandatory = false;
+                result.message =
+                    format!("not tested: the adapter does not announce the \"{feature}\" feature");
+            }
+            _ => session.push(index, classify::request(case)),
         }
     }
     let total = session.pending();
     if total == 0 {
         session.finish();
+        let missing = missing_features(&cases, &implementation);
         return Err(RunError::Usage(format!(
-            "nothing to test: the {} selected case(s) are verify cases, and the adapter does not \
-             announce the \"verify\" feature",
-            cases.len()
+            "nothing to test: the adapter does not announce the {} feature{} that the {} \
+             selected case(s) need",
+            missing.join(" and "),
+            if missing.len() == 1 { "" } else { "s" },
+            cases.len(),
         )));
     }
 
@@ -525,10 +538,10 @@ pub fn run(
     }
     crate::diagnosis::across_the_run(&cases, &mut runner.results);
     let finished = Finished {
+        announced: announced(&implementation),
         implementation,
         restarts,
         interrupted_by,
-        verify_announced: verify,
     };
     Ok(finished.into_report(suite, command, options, ids.len(), runner, started))
 }
@@ -538,7 +551,28 @@ struct Finished {
     implementation: Implementation,
     restarts: usize,
     interrupted_by: Option<i32>,
-    verify_announced: bool,
+    /// The kinds of case the adapter announced the features for.
+    announced: Vec<CaseKind>,
+}
+
+/// The kinds of case an adapter takes, by the features it announced.
+fn announced(implementation: &Implementation) -> Vec<CaseKind> {
+    CaseKind::ALL
+        .into_iter()
+        .filter(|kind| kind.feature().is_none_or(|f| implementation.has_feature(f)))
+        .collect()
+}
+
+/// The features the selected cases need that the adapter does not announce, quoted.
+fn missing_features(cases: &[Case<'_>], implementation: &Implementation) -> Vec<String> {
+    let mut missing: Vec<String> = cases
+        .iter()
+        .filter_map(|case| case.kind().feature())
+        .filter(|feature| !implementation.has_feature(feature))
+        .map(|feature| format!("\"{feature}\""))
+        .collect();
+    missing.dedup();
+    missing
 }
 
 impl Finished {
@@ -552,10 +586,10 @@ impl Finished {
         started: Instant,
     ) -> RunReport {
         let results = runner.results;
-        let coverage = Coverage::of(&results, total, self.verify_announced);
+        let coverage = Coverage::of(&results, total, &self.announced);
         let verdict = verdict::decide(
             &results,
-            coverage,
+            &coverage,
             runner.stopped.as_deref(),
             options.policy(),
         );
@@ -627,8 +661,8 @@ pub(crate) mod tests {
                 stderr: None,
             })
             .collect();
-        let coverage = Coverage::of(&cases, cases.len(), true);
-        let verdict = verdict::decide(&cases, coverage, None, Policy::default());
+        let coverage = Coverage::of(&cases, cases.len(), &CaseKind::ALL);
+        let verdict = verdict::decide(&cases, &coverage, None, Policy::default());
         let mut summary: BTreeMap<Outcome, usize> = Outcome::ALL.iter().map(|o| (*o, 0)).collect();
         for case in &cases {
             *summary.entry(case.outcome).or_default() += 1;

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use userhash_vectors::format::{GenerationCase, HmacCase, VectorFile, VerifyCase, SUITE_NAME};
+use userhash_vectors::format::{
+    GenerationCase, HmacCase, JwtCase, JwtVerifyCase, VectorFile, VerifyCase, SUITE_NAME,
+};
 
 use crate::outcome::CaseKind;
 use crate::schema::Schema;
@@ -23,17 +25,22 @@ macro_rules! vectors_file {
 }
 
 /// The embedded vector files, as (file name, text).
-pub const EMBEDDED_VECTORS: [(&str, &str); 3] = [
+pub const EMBEDDED_VECTORS: [(&str, &str); 5] = [
     ("user_hash.json", vectors_file!("user_hash.json")),
     (
         "user_hash_verify.json",
         vectors_file!("user_hash_verify.json"),
     ),
     ("hmac_sha256.json", vectors_file!("hmac_sha256.json")),
+    ("user_jwt.json", vectors_file!("user_jwt.json")),
+    (
+        "user_jwt_verify.json",
+        vectors_file!("user_jwt_verify.json"),
+    ),
 ];
 
 /// The embedded JSON Schemas (draft 2020-12), as (file name, text).
-pub const EMBEDDED_SCHEMAS: [(&str, &str); 3] = [
+pub const EMBEDDED_SCHEMAS: [(&str, &str); 5] = [
     (
         "user_hash.schema.json",
         vectors_file!("schema/user_hash.schema.json"),
@@ -45,6 +52,14 @@ pub const EMBEDDED_SCHEMAS: [(&str, &str); 3] = [
     (
         "hmac_sha256.schema.json",
         vectors_file!("schema/hmac_sha256.schema.json"),
+    ),
+    (
+        "user_jwt.schema.json",
+        vectors_file!("schema/user_jwt.schema.json"),
+    ),
+    (
+        "user_jwt_verify.schema.json",
+        vectors_file!("schema/user_jwt_verify.schema.json"),
     ),
 ];
 
@@ -80,6 +95,10 @@ pub enum Case<'a> {
     UserHash(&'a GenerationCase),
     /// A `user_hash_verify.json` case.
     Verify(&'a VerifyCase),
+    /// A `user_jwt.json` case.
+    Jwt(&'a JwtCase),
+    /// A `user_jwt_verify.json` case.
+    JwtVerify(&'a JwtVerifyCase),
 }
 
 impl<'a> Case<'a> {
@@ -88,6 +107,8 @@ impl<'a> Case<'a> {
         match self {
             Case::UserHash(case) => &case.id,
             Case::Verify(case) => &case.id,
+            Case::Jwt(case) => &case.id,
+            Case::JwtVerify(case) => &case.id,
         }
     }
 
@@ -96,6 +117,8 @@ impl<'a> Case<'a> {
         match self {
             Case::UserHash(_) => CaseKind::UserHash,
             Case::Verify(_) => CaseKind::Verify,
+            Case::Jwt(_) => CaseKind::Jwt,
+            Case::JwtVerify(_) => CaseKind::JwtVerify,
         }
     }
 
@@ -104,6 +127,8 @@ impl<'a> Case<'a> {
         match self {
             Case::UserHash(case) => &case.description,
             Case::Verify(case) => &case.description,
+            Case::Jwt(case) => &case.description,
+            Case::JwtVerify(case) => &case.description,
         }
     }
 
@@ -112,6 +137,8 @@ impl<'a> Case<'a> {
         match self {
             Case::UserHash(case) => &case.flags,
             Case::Verify(case) => &case.flags,
+            Case::Jwt(case) => &case.flags,
+            Case::JwtVerify(case) => &case.flags,
         }
     }
 
@@ -120,6 +147,8 @@ impl<'a> Case<'a> {
         match self {
             Case::UserHash(case) => &case.input.secret,
             Case::Verify(case) => &case.input.secret,
+            Case::Jwt(case) => &case.input.secret,
+            Case::JwtVerify(case) => &case.input.secret,
         }
     }
 }
@@ -139,6 +168,10 @@ pub struct Suite {
     pub generation: Vec<GenerationCase>,
     /// `user_hash_verify.json` cases.
     pub verify: Vec<VerifyCase>,
+    /// `user_jwt.json` cases (none for a `--vectors` directory from before suite 2.3.0).
+    pub jwt: Vec<JwtCase>,
+    /// `user_jwt_verify.json` cases.
+    pub jwt_verify: Vec<JwtVerifyCase>,
     /// Number of `hmac_sha256.json` cases (never sent over the protocol).
     pub hmac_cases: usize,
     public_secrets: HashSet<String>,
@@ -147,21 +180,35 @@ pub struct Suite {
 impl Suite {
     /// The vectors embedded in this binary.
     pub fn embedded() -> Result<Suite, SuiteError> {
-        let [(gen_name, gen_text), (ver_name, ver_text), (hmac_name, hmac_text)] = EMBEDDED_VECTORS;
+        let [(gen_name, gen_text), (ver_name, ver_text), (hmac_name, hmac_text), (jwt_name, jwt_text), (jwt_verify_name, jwt_verify_text)] =
+            EMBEDDED_VECTORS;
         let generation: VectorFile<GenerationCase> =
             parse_typed(&format!("<embedded>/{gen_name}"), gen_text)?;
         let verify: VectorFile<VerifyCase> =
             parse_typed(&format!("<embedded>/{ver_name}"), ver_text)?;
         let hmac: VectorFile<HmacCase> =
             parse_typed(&format!("<embedded>/{hmac_name}"), hmac_text)?;
-        let mut suite = assemble(generation, verify, hmac.tests.len(), "<embedded>")?;
+        let jwt: VectorFile<JwtCase> = parse_typed(&format!("<embedded>/{jwt_name}"), jwt_text)?;
+        let jwt_verify: VectorFile<JwtVerifyCase> =
+            parse_typed(&format!("<embedded>/{jwt_verify_name}"), jwt_verify_text)?;
+        let mut suite = assemble(
+            Files {
+                generation,
+                verify,
+                jwt: Some(jwt),
+                jwt_verify: Some(jwt_verify),
+            },
+            hmac.tests.len(),
+            "<embedded>",
+        )?;
         suite.embedded = true;
         suite.public_secrets = suite.secrets();
         Ok(suite)
     }
 
-    /// The vectors in `dir` (`user_hash.json`, `user_hash_verify.json`, and `hmac_sha256.json`
-    /// if present), each validated against the embedded JSON Schema first.
+    /// The vectors in `dir` (`user_hash.json`, `user_hash_verify.json`, and `hmac_sha256.json`,
+    /// `user_jwt.json` and `user_jwt_verify.json` if present), each validated against the
+    /// embedded JSON Schema first.
     pub fn from_dir(dir: &Path) -> Result<Suite, SuiteError> {
         let generation: VectorFile<GenerationCase> =
             load_file(&dir.join("user_hash.json"), "user_hash.schema.json")?;
@@ -176,7 +223,23 @@ impl Suite {
         } else {
             0
         };
-        let mut suite = assemble(generation, verify, hmac_cases, &dir.display().to_string())?;
+        let optional = |name: &str| dir.join(name).exists().then(|| dir.join(name));
+        let jwt = optional("user_jwt.json")
+            .map(|path| load_file(&path, "user_jwt.schema.json"))
+            .transpose()?;
+        let jwt_verify = optional("user_jwt_verify.json")
+            .map(|path| load_file(&path, "user_jwt_verify.schema.json"))
+            .transpose()?;
+        let mut suite = assemble(
+            Files {
+                generation,
+                verify,
+                jwt,
+                jwt_verify,
+            },
+            hmac_cases,
+            &dir.display().to_string(),
+        )?;
         suite.public_secrets = Suite::embedded().map(|s| s.secrets()).unwrap_or_default();
         Ok(suite)
     }
@@ -195,6 +258,8 @@ impl Suite {
             .iter()
             .map(Case::UserHash)
             .chain(self.verify.iter().map(Case::Verify))
+            .chain(self.jwt.iter().map(Case::Jwt))
+            .chain(self.jwt_verify.iter().map(Case::JwtVerify))
             .collect()
     }
 
@@ -226,47 +291,70 @@ impl Suite {
     }
 }
 
-fn assemble(
+/// The files of one suite, before they are checked against each other.
+struct Files {
     generation: VectorFile<GenerationCase>,
     verify: VectorFile<VerifyCase>,
-    hmac_cases: usize,
-    source: &str,
-) -> Result<Suite, SuiteError> {
-    if generation.version != verify.version {
-        return Err(SuiteError {
-            file: format!("{source}/user_hash_verify.json"),
-            pointer: "/version".into(),
-            message: format!(
-                "version {:?} differs from user_hash.json's {:?}",
-                verify.version, generation.version
-            ),
-            fix: "use vector files from one release of the suite".into(),
-        });
-    }
-    let mut seen = HashSet::new();
-    let ids = generation
-        .tests
-        .iter()
-        .map(|case| ("user_hash.json", &case.id))
-        .chain(
-            verify
-                .tests
-                .iter()
-                .map(|case| ("user_hash_verify.json", &case.id)),
-        );
-    for (index, (file, id)) in ids.enumerate() {
-        if !seen.insert(id.clone()) {
-            let index = if file == "user_hash.json" {
-                index
-            } else {
-                index - generation.tests.len()
-            };
+    jwt: Option<VectorFile<JwtCase>>,
+    jwt_verify: Option<VectorFile<JwtVerifyCase>>,
+}
+
+fn assemble(files: Files, hmac_cases: usize, source: &str) -> Result<Suite, SuiteError> {
+    let Files {
+        generation,
+        verify,
+        jwt,
+        jwt_verify,
+    } = files;
+    let versions = [
+        ("user_hash_verify.json", Some(&verify.version)),
+        ("user_jwt.json", jwt.as_ref().map(|file| &file.version)),
+        (
+            "user_jwt_verify.json",
+            jwt_verify.as_ref().map(|file| &file.version),
+        ),
+    ];
+    for (name, version) in versions {
+        if let Some(version) = version.filter(|version| **version != generation.version) {
             return Err(SuiteError {
-                file: format!("{source}/{file}"),
-                pointer: format!("/tests/{index}/id"),
-                message: format!("duplicate case id {id:?}"),
-                fix: "case ids must be unique across the suite; rename one of them".into(),
+                file: format!("{source}/{name}"),
+                pointer: "/version".into(),
+                message: format!(
+                    "version {version:?} differs from user_hash.json's {:?}",
+                    generation.version
+                ),
+                fix: "use vector files from one release of the suite".into(),
             });
+        }
+    }
+    let jwt = jwt.map(|file| file.tests).unwrap_or_default();
+    let jwt_verify = jwt_verify.map(|file| file.tests).unwrap_or_default();
+    let mut seen = HashSet::new();
+    let ids = [
+        (
+            "user_hash.json",
+            generation.tests.iter().map(|c| &c.id).collect::<Vec<_>>(),
+        ),
+        (
+            "user_hash_verify.json",
+            verify.tests.iter().map(|c| &c.id).collect(),
+        ),
+        ("user_jwt.json", jwt.iter().map(|c| &c.id).collect()),
+        (
+            "user_jwt_verify.json",
+            jwt_verify.iter().map(|c| &c.id).collect(),
+        ),
+    ];
+    for (file, file_ids) in ids {
+        for (index, id) in file_ids.into_iter().enumerate() {
+            if !seen.insert(id.clone()) {
+                return Err(SuiteError {
+                    file: format!("{source}/{file}"),
+                    pointer: format!("/tests/{index}/id"),
+                    message: format!("duplicate case id {id:?}"),
+                    fix: "case ids must be unique across the suite; rename one of them".into(),
+                });
+            }
         }
     }
     Ok(Suite {
@@ -276,6 +364,8 @@ fn assemble(
         source: source.to_owned(),
         generation: generation.tests,
         verify: verify.tests,
+        jwt,
+        jwt_verify,
         hmac_cases,
         public_secrets: HashSet::new(),
     })
@@ -329,7 +419,8 @@ fn load_file<Case: DeserializeOwned>(
             pointer: String::new(),
             message,
             fix: "--vectors DIR must contain user_hash.json and user_hash_verify.json (and \
-                  optionally hmac_sha256.json), as published in the suite's vectors/ directory"
+                  optionally hmac_sha256.json, user_jwt.json and user_jwt_verify.json), as \
+                  published in the suite's vectors/ directory"
                 .into(),
         }
     })?;

@@ -13,7 +13,7 @@ use crate::outcome::{CaseKind, Outcome};
 use crate::run::CaseResult;
 
 /// How much of the suite a run tested.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Coverage {
     /// Cases of the suite sent over the protocol (`user_hash.json` and
     /// `user_hash_verify.json`).
@@ -27,13 +27,26 @@ pub struct Coverage {
     /// Selected verification cases that were not sent because the port does not announce
     /// `verify`.
     pub verify_untested: usize,
+    /// Selected cases not sent because the port does not announce their feature, per feature
+    /// (`verify`, `jwt`, `verify_jwt`), in suite order.
+    pub untested_features: Vec<(&'static str, usize)>,
 }
 
 impl Coverage {
     /// Counts the coverage of `cases` (the selected ones) out of `total`.
-    pub fn of(cases: &[CaseResult], total: usize, verify_announced: bool) -> Coverage {
-        let untested_verify =
-            |case: &&CaseResult| case.kind == CaseKind::Verify && !verify_announced;
+    pub fn of(cases: &[CaseResult], total: usize, announced: &[CaseKind]) -> Coverage {
+        let untested = |case: &&CaseResult| !announced.contains(&case.kind);
+        let untested_features = CaseKind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let feature = kind.feature()?;
+                let count = cases
+                    .iter()
+                    .filter(|case| case.kind == kind && !announced.contains(&kind))
+                    .count();
+                (count > 0).then_some((feature, count))
+            })
+            .collect();
         Coverage {
             total,
             selected: cases.len(),
@@ -43,9 +56,13 @@ impl Coverage {
                 .count(),
             skipped_by_port: cases
                 .iter()
-                .filter(|case| case.outcome == Outcome::Skip && !untested_verify(case))
+                .filter(|case| case.outcome == Outcome::Skip && !untested(case))
                 .count(),
-            verify_untested: cases.iter().filter(untested_verify).count(),
+            verify_untested: cases
+                .iter()
+                .filter(|case| case.kind == CaseKind::Verify && untested(case))
+                .count(),
+            untested_features,
         }
     }
 
@@ -61,8 +78,13 @@ impl Coverage {
                 self.tested, self.selected, self.total
             )
         };
-        if self.verify_untested > 0 {
-            text.push_str(", verify not tested");
+        match &self.untested_features[..] {
+            [] => {}
+            [(only, _)] => text.push_str(&format!(", {only} not tested")),
+            [first @ .., (last, _)] => {
+                let first: Vec<&str> = first.iter().map(|(feature, _)| *feature).collect();
+                text.push_str(&format!(", {} and {last} not tested", first.join(", ")));
+            }
         }
         text
     }
@@ -100,7 +122,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// Decides the verdict of a run over the selected `cases`.
 pub fn decide(
     cases: &[CaseResult],
-    coverage: Coverage,
+    coverage: &Coverage,
     stopped: Option<&str>,
     policy: Policy,
 ) -> Verdict {
@@ -183,8 +205,22 @@ mod tests {
         }
     }
 
+    /// The kinds announced by a port with every feature, or with none but the user hash.
+    fn kinds(verify: bool) -> &'static [CaseKind] {
+        if verify {
+            &CaseKind::ALL
+        } else {
+            &[CaseKind::UserHash]
+        }
+    }
+
     fn verdict(cases: &[CaseResult], total: usize, verify: bool, policy: Policy) -> Verdict {
-        decide(cases, Coverage::of(cases, total, verify), None, policy)
+        decide(
+            cases,
+            &Coverage::of(cases, total, kinds(verify)),
+            None,
+            policy,
+        )
     }
 
     #[test]
@@ -240,7 +276,7 @@ mod tests {
         let v = verdict(&cases, 98, false, Policy::default());
         assert!(v.conformant);
         assert_eq!(v.headline, "CONFORMANT: 72/98 cases, verify not tested");
-        let coverage = Coverage::of(&cases, 98, false);
+        let coverage = Coverage::of(&cases, 98, kinds(false));
         assert_eq!(coverage.skipped_by_port, 0);
         assert_eq!(coverage.verify_untested, 26);
     }
@@ -273,7 +309,7 @@ mod tests {
         };
         let v = decide(
             &cases,
-            Coverage::of(&cases, 2, true),
+            &Coverage::of(&cases, 2, kinds(true)),
             Some("stopped after 1 failure(s) (--max-fail)"),
             strict,
         );

@@ -38,6 +38,7 @@ use userhash::{Identity, Signer, UserHash};
 
 pub mod coerce;
 pub mod engine;
+pub mod jwt;
 mod validation;
 
 pub use validation::{diagnose_error, diagnose_unrejected};
@@ -276,6 +277,32 @@ pub enum Mistake {
     /// A verifier that fails with an error instead of answering false on a malformed hash
     /// (Node's `timingSafeEqual` on unequal lengths, Go's `hex.DecodeString`).
     VerifierErrorsInsteadOfRefusing,
+    /// A JWT verifier that accepts `alg: none` with no signature: it takes the algorithm from the header (CVE-2015-9235, CVE-2022-29217).
+    AlgNoneAccepted,
+    /// A JWT verifier that accepts another algorithm than HS256 (HS384, HS512, RS256, a lowercase name) when the token is signed with the secret: it trusts the header's `alg`.
+    AlgNotPinned,
+    /// A JWT verifier that accepts a token whose signature does not match (another secret, tampered segments, no signature at all): it decodes without verifying.
+    SignatureNotChecked,
+    /// A JWT verifier that accepts an empty or truncated signature: it compares only as many bytes as the token carries.
+    SignaturePrefixCompared,
+    /// A JWT signer that writes base64 padding (`=`) in a segment: JWS uses base64url without padding (RFC 7515 §2), and strict verifiers refuse it.
+    PaddedBase64,
+    /// A JWT signer that writes the standard base64 alphabet (`+`, `/`) instead of base64url (`-`, `_`).
+    StandardBase64,
+    /// A JWT signer that puts an integer user_id in the token as a JSON number: Intercom requires a string.
+    NumericUserId,
+    /// A JWT signer that signs claims without a user_id (or with an empty or null one), e.g. for a user known only by email: Intercom rejects such a token.
+    MissingUserId,
+    /// A JWT verifier that accepts an expired token (or one whose `exp` is 0 or not a number): it does not check expiry, or only when exp is truthy or numeric.
+    ExpNotChecked,
+    /// A JWT verifier that accepts a token before its `nbf` (not before) time.
+    NbfNotChecked,
+    /// A JWT signer that writes `exp` (or another NumericDate) as a string: RFC 7519 requires a number of seconds, and strict verifiers refuse the token.
+    ExpAsString,
+    /// A JWT verifier that refuses a valid token without `exp` (the Rust jsonwebtoken crate's default): Intercom makes exp optional.
+    ExpRequired,
+    /// A JWT verifier with no leeway for clock skew: it refuses a token that expired seconds ago by a skewed clock.
+    NoLeeway,
     /// The hash was made with another platform's (or a test workspace's) secret: the most
     /// common support answer. Not recomputable from the input; see [`match_other_secrets`].
     WrongPlatformSecret,
@@ -379,13 +406,35 @@ impl Mistake {
         Mistake::VerifierErrorsInsteadOfRefusing,
     ];
 
+    /// The mistakes of a Messenger JWT signer or verifier: named from the JWT cases (see
+    /// [`jwt`]).
+    pub const JWT: &'static [Mistake] = &[
+        Mistake::AlgNoneAccepted,
+        Mistake::AlgNotPinned,
+        Mistake::SignatureNotChecked,
+        Mistake::SignaturePrefixCompared,
+        Mistake::PaddedBase64,
+        Mistake::StandardBase64,
+        Mistake::NumericUserId,
+        Mistake::MissingUserId,
+        Mistake::ExpNotChecked,
+        Mistake::NbfNotChecked,
+        Mistake::ExpAsString,
+        Mistake::ExpRequired,
+        Mistake::NoLeeway,
+    ];
+
     /// Every mistake: the [`CATALOGUE`](Mistake::CATALOGUE), the
-    /// [`VALIDATION`](Mistake::VALIDATION) and [`VERIFIER`](Mistake::VERIFIER) mistakes, then
-    /// [`Mistake::WrongPlatformSecret`].
+    /// [`VALIDATION`](Mistake::VALIDATION), [`VERIFIER`](Mistake::VERIFIER) and
+    /// [`JWT`](Mistake::JWT) mistakes, then [`Mistake::WrongPlatformSecret`].
     pub const ALL: &'static [Mistake] = &{
         // Built from the lists so they cannot drift apart.
         let mut all = [Mistake::WrongPlatformSecret;
-            Mistake::CATALOGUE.len() + Mistake::VALIDATION.len() + Mistake::VERIFIER.len() + 1];
+            Mistake::CATALOGUE.len()
+                + Mistake::VALIDATION.len()
+                + Mistake::VERIFIER.len()
+                + Mistake::JWT.len()
+                + 1];
         let mut index = 0;
         while index < Mistake::CATALOGUE.len() {
             all[index] = Mistake::CATALOGUE[index];
@@ -402,6 +451,12 @@ impl Mistake {
             all[index] = Mistake::VERIFIER[verifier];
             index += 1;
             verifier += 1;
+        }
+        let mut jwt = 0;
+        while jwt < Mistake::JWT.len() {
+            all[index] = Mistake::JWT[jwt];
+            index += 1;
+            jwt += 1;
         }
         all
     };
@@ -495,6 +550,19 @@ impl Mistake {
             Mistake::VerifierAcceptsEmpty => "VERIFIER_ACCEPTS_EMPTY",
             Mistake::VerifierAcceptsOtherFormat => "VERIFIER_ACCEPTS_OTHER_FORMAT",
             Mistake::VerifierErrorsInsteadOfRefusing => "VERIFIER_ERRORS_INSTEAD_OF_REFUSING",
+            Mistake::AlgNoneAccepted => "ALG_NONE_ACCEPTED",
+            Mistake::AlgNotPinned => "ALG_NOT_PINNED",
+            Mistake::SignatureNotChecked => "SIGNATURE_NOT_CHECKED",
+            Mistake::SignaturePrefixCompared => "SIGNATURE_PREFIX_COMPARED",
+            Mistake::PaddedBase64 => "PADDED_BASE64",
+            Mistake::StandardBase64 => "STANDARD_BASE64",
+            Mistake::NumericUserId => "NUMERIC_USER_ID",
+            Mistake::MissingUserId => "MISSING_USER_ID",
+            Mistake::ExpNotChecked => "EXP_NOT_CHECKED",
+            Mistake::NbfNotChecked => "NBF_NOT_CHECKED",
+            Mistake::ExpAsString => "EXP_AS_STRING",
+            Mistake::ExpRequired => "EXP_REQUIRED",
+            Mistake::NoLeeway => "NO_LEEWAY",
             Mistake::WrongPlatformSecret => "WRONG_PLATFORM_SECRET",
         }
     }
@@ -734,6 +802,45 @@ impl Mistake {
             Mistake::IntegerUserIdRejected => {
                 "accept an integer user_id and hash its plain decimal digits (42 is hashed as \"42\")"
             }
+            Mistake::AlgNoneAccepted => {
+                "pin HS256: pass the algorithm list [\"HS256\"] to the JWT library (or check alg == \"HS256\" yourself) and never read the algorithm from the token"
+            }
+            Mistake::AlgNotPinned => {
+                "accept exactly alg \"HS256\"; the algorithm is the verifier's choice, not the token's (RFC 8725 §3.1)"
+            }
+            Mistake::SignatureNotChecked => {
+                "verify before trusting any claim: recompute HMAC-SHA256 of header.payload (as sent) with the secret and compare all 32 bytes in constant time"
+            }
+            Mistake::SignaturePrefixCompared => {
+                "refuse a signature that is not exactly 32 bytes before comparing; compare all of it"
+            }
+            Mistake::PaddedBase64 => {
+                "strip the '=' padding (base64.urlsafe_b64encode(x).rstrip(b\"=\"), Buffer's \"base64url\", RawURLEncoding)"
+            }
+            Mistake::StandardBase64 => {
+                "encode each segment with the URL-safe alphabet: '-' and '_' instead of '+' and '/'"
+            }
+            Mistake::NumericUserId => {
+                "sign user_id as a string: str(user_id), String(userId), strconv.FormatInt"
+            }
+            Mistake::MissingUserId => {
+                "refuse to sign without a non-empty user_id: a Messenger JWT identifies the user by user_id"
+            }
+            Mistake::ExpNotChecked => {
+                "check exp against the clock on every token (now < exp + leeway), refuse a non-numeric exp, and treat exp 0 as expired"
+            }
+            Mistake::NbfNotChecked => {
+                "refuse a token while now + leeway < nbf"
+            }
+            Mistake::ExpAsString => {
+                "write exp as a JSON number of seconds since the epoch (an int, not a string, not milliseconds)"
+            }
+            Mistake::ExpRequired => {
+                "accept tokens without exp (in jsonwebtoken, clear Validation::required_spec_claims); check exp only when present"
+            }
+            Mistake::NoLeeway => {
+                "allow a small leeway (e.g. 60 s) on exp and nbf, as RFC 7519 §4.1.4 suggests"
+            }
             Mistake::WrongPlatformSecret => {
                 "use this platform's identity-verification secret (web, iOS, Android and test workspaces each have their own)"
             }
@@ -888,6 +995,21 @@ impl Mistake {
             | Mistake::VerifierStripsInput
             | Mistake::VerifierSkipsUnidentified
             | Mistake::VerifierAcceptsEmpty => &["default"],
+            // Named from a token's structure or a verifier's decisions, never recomputed as a
+            // hash.
+            Mistake::AlgNoneAccepted => &[],
+            Mistake::AlgNotPinned => &[],
+            Mistake::SignatureNotChecked => &[],
+            Mistake::SignaturePrefixCompared => &[],
+            Mistake::PaddedBase64 => &[],
+            Mistake::StandardBase64 => &[],
+            Mistake::NumericUserId => &[],
+            Mistake::MissingUserId => &[],
+            Mistake::ExpNotChecked => &[],
+            Mistake::NbfNotChecked => &[],
+            Mistake::ExpAsString => &[],
+            Mistake::ExpRequired => &[],
+            Mistake::NoLeeway => &[],
         }
     }
 

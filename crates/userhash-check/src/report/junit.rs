@@ -67,7 +67,7 @@ pub fn render(report: &RunReport) -> String {
         count(None, Class::Skipped),
         report.duration_ms as f64 / 1000.0
     ));
-    for kind in [CaseKind::UserHash, CaseKind::Verify] {
+    for kind in CaseKind::ALL {
         let cases: Vec<_> = report.cases.iter().filter(|c| c.kind == kind).collect();
         if cases.is_empty() {
             continue;

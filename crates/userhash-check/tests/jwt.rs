@@ -1,0 +1,179 @@
+//! The checker on Messenger JWTs, end to end: `tests/fixtures/jwt_port.py` makes one JWT
+//! mistake at a time, and each must be failed (or warned about, where only `acceptable` cases
+//! show it) and named, with no name the port does not deserve.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_userhash-check");
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A JSON report of the JWT cases against `jwt_port.py MODE`.
+fn report(mode: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["run", "--format", "json", "--only", "jwt-*"];
+    args.extend_from_slice(extra);
+    args.extend([
+        "--",
+        "python3",
+        "crates/userhash-check/tests/fixtures/jwt_port.py",
+        mode,
+    ]);
+    let output = Command::new(BIN)
+        .args(&args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the checker runs");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{mode}: not a JSON report ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code().unwrap_or(-1), report)
+}
+
+fn named(report: &Value) -> Vec<String> {
+    report["mistakes"]
+        .as_object()
+        .expect("mistakes")
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn the_reference_port_is_conformant_on_every_jwt_case() {
+    let (code, report) = report("CORRECT", &["--strict"]);
+    assert_eq!(code, 0, "{}", report["verdict"]);
+    assert_eq!(report["summary"]["pass"], report["coverage"]["selected"]);
+    assert_eq!(report["coverage"]["selected"], 84);
+}
+
+#[test]
+fn a_port_without_the_features_is_told_jwt_was_not_tested() {
+    // All cases, so the user hash is there to test: the JWT ones are untested, not failed.
+    let output = Command::new(BIN)
+        .args([
+            "run",
+            "--",
+            "python3",
+            "crates/userhash-check/tests/fixtures/jwt_port.py",
+            "NO_JWT",
+        ])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("CONFORMANT: 119/203 cases, jwt and verify_jwt not tested"),
+        "{stdout}"
+    );
+    // Only JWT cases selected: nothing to test is a usage error, not a green run.
+    let (code, _) = {
+        let output = Command::new(BIN)
+            .args([
+                "run",
+                "--only",
+                "jwt-*",
+                "--",
+                "python3",
+                "crates/userhash-check/tests/fixtures/jwt_port.py",
+                "NO_JWT",
+            ])
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        (output.status.code(), output.stderr)
+    };
+    assert_eq!(code, Some(2));
+}
+
+/// (mode, whether the mandatory cases catch it, the names that must appear, the names that
+/// may appear besides them because the port's behaviour also fits them).
+const MISTAKES: &[(&str, bool, &[&str], &[&str])] = &[
+    ("PADDED_BASE64", true, &["PADDED_BASE64"], &[]),
+    ("STANDARD_BASE64", true, &["STANDARD_BASE64"], &[]),
+    ("NUMERIC_USER_ID", true, &["NUMERIC_USER_ID"], &[]),
+    ("MISSING_USER_ID", true, &["MISSING_USER_ID"], &[]),
+    ("EXP_AS_STRING", true, &["EXP_AS_STRING"], &[]),
+    ("SECRET_HEX_DECODED", true, &["SECRET_HEX_DECODED"], &[]),
+    (
+        "ALG_NONE_ACCEPTED",
+        true,
+        &["ALG_NONE_ACCEPTED"],
+        &["ALG_NOT_PINNED"],
+    ),
+    ("ALG_NOT_PINNED", false, &["ALG_NOT_PINNED"], &[]),
+    (
+        "SIGNATURE_NOT_CHECKED",
+        true,
+        &["SIGNATURE_NOT_CHECKED"],
+        // Checking nothing, it also accepts alg none and any algorithm: both true of it.
+        &["ALG_NONE_ACCEPTED", "ALG_NOT_PINNED"],
+    ),
+    (
+        "SIGNATURE_PREFIX_COMPARED",
+        true,
+        &["SIGNATURE_PREFIX_COMPARED"],
+        &[],
+    ),
+    ("EXP_NOT_CHECKED", true, &["EXP_NOT_CHECKED"], &[]),
+    ("NBF_NOT_CHECKED", true, &["NBF_NOT_CHECKED"], &[]),
+    ("EXP_REQUIRED", true, &["EXP_REQUIRED"], &[]),
+    ("NO_LEEWAY", false, &["NO_LEEWAY"], &[]),
+];
+
+#[test]
+fn every_jwt_mistake_is_caught_and_named_and_nothing_else_is() {
+    let mut problems = Vec::new();
+    for (mode, mandatory, must, may) in MISTAKES {
+        let (code, report) = report(mode, &[]);
+        let expected_code = if *mandatory { 1 } else { 0 };
+        if code != expected_code {
+            problems.push(format!(
+                "{mode}: exit {code}, expected {expected_code}: {}",
+                report["verdict"]["headline"]
+            ));
+        }
+        if !*mandatory {
+            let (strict, _) = report_strict(mode);
+            if strict != 1 {
+                problems.push(format!("{mode}: --strict should fail it, exit {strict}"));
+            }
+        }
+        let names = named(&report);
+        for name in *must {
+            if !names.iter().any(|n| n == name) {
+                problems.push(format!("{mode}: {name} not named (named: {names:?})"));
+            }
+        }
+        for name in &names {
+            if !must.contains(&name.as_str()) && !may.contains(&name.as_str()) {
+                problems.push(format!("{mode}: wrongly named {name}"));
+            }
+        }
+        // Every mandatory failure is named: the 401 principle's failures are explained.
+        for case in report["cases"].as_array().expect("cases") {
+            if matches!(case["outcome"].as_str(), Some("fail" | "error"))
+                && case["diagnosis"].as_array().is_none_or(Vec::is_empty)
+            {
+                problems.push(format!("{mode}: {} failed unnamed", case["id"]));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+fn report_strict(mode: &str) -> (i32, Value) {
+    report(mode, &["--strict"])
+}
