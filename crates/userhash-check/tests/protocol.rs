@@ -83,6 +83,25 @@ fn every_message_has_a_schema_and_examples_match() {
         ),
         ("verify-reply", json!({"seq": 2, "valid": false}), true),
         ("verify-reply", json!({"seq": 2, "valid": "no"}), false),
+        ("user_jwt-reply", json!({"seq": 3, "jwt": "a.b.c"}), true),
+        ("user_jwt-reply", json!({"seq": 3, "jwt": null}), false),
+        (
+            "user_jwt-reply",
+            json!({"seq": 3, "error": "no user_id"}),
+            true,
+        ),
+        (
+            "user_jwt-request",
+            json!({"cmd": "user_jwt", "seq": 3, "id": "x", "secret": "s", "claims": {}}),
+            true,
+        ),
+        (
+            "verify_jwt-request",
+            json!({"cmd": "verify_jwt", "seq": 4, "id": "x", "secret": "s", "jwt": "a.b.c"}),
+            false,
+        ),
+        ("verify_jwt-reply", json!({"seq": 4, "valid": true}), true),
+        ("verify_jwt-reply", json!({"seq": 4}), false),
         ("stop-request", json!({"cmd": "stop"}), true),
     ];
     for (name, message, expected) in cases {
@@ -96,11 +115,15 @@ fn checker_requests_match_the_schemas() {
     let suite = Suite::embedded().expect("embedded suite");
     let user_hash = validator("user_hash-request");
     let verify = validator("verify-request");
+    let user_jwt = validator("user_jwt-request");
+    let verify_jwt = validator("verify_jwt-request");
     for (seq, case) in (1..).zip(suite.cases()) {
         let message = request(&case, seq);
         match message["cmd"].as_str() {
             Some("user_hash") => assert_valid(&user_hash, case.id(), &message),
             Some("verify") => assert_valid(&verify, case.id(), &message),
+            Some("user_jwt") => assert_valid(&user_jwt, case.id(), &message),
+            Some("verify_jwt") => assert_valid(&verify_jwt, case.id(), &message),
             other => panic!("unexpected cmd {other:?}"),
         }
     }
@@ -134,14 +157,8 @@ fn python_adapter_replies_match_the_schemas() {
         .collect();
     assert_eq!(lines.len(), cases.len() + 1);
     assert_valid(&validator("start-reply"), "start", &lines[0]);
-    let user_hash = validator("user_hash-reply");
-    let verify = validator("verify-reply");
     for (case, reply) in cases.iter().zip(&lines[1..]) {
-        let validator = if case.kind().as_str() == "verify" {
-            &verify
-        } else {
-            &user_hash
-        };
-        assert_valid(validator, case.id(), reply);
+        let validator = validator(&format!("{}-reply", case.kind().as_str()));
+        assert_valid(&validator, case.id(), reply);
     }
 }

@@ -58,7 +58,7 @@ fn every_published_file_validates() {
     let files = published();
     assert_eq!(
         files.len(),
-        3,
+        5,
         "{:?}",
         files.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
