@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use crate::adapter::AdapterCommand;
 use crate::explain::{self, Question};
+use crate::explain_jwt;
 use crate::known_failures::KnownFailures;
 use crate::outcome::Outcome;
 use crate::report::{self, Format, Style};
@@ -72,6 +73,8 @@ enum Commands {
     Explain(ExplainArgs),
     /// Print the user hash for an input (nothing for an unidentified user).
     Hash(HashArgs),
+    /// Print the Messenger-security JWT (HS256) for a user.
+    Jwt(JwtArgs),
 }
 
 /// When to colour human output.
@@ -218,8 +221,20 @@ struct ExplainArgs {
     #[arg(long, value_name = "VAR")]
     other_secret_env: Vec<String>,
     /// The hash that was observed (e.g. rejected by the server).
-    #[arg(long, value_name = "OBSERVED")]
-    hash: String,
+    #[arg(long, value_name = "OBSERVED", required_unless_present = "jwt")]
+    hash: Option<String>,
+    /// A Messenger JWT to decode, verify and diagnose instead of a hash (its claims say who
+    /// the user is, so --user-id and --email are not needed).
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["hash", "user_id", "user_id_int", "email", "other_secret_env"])]
+    jwt: Option<String>,
+    /// The clock for --jwt, in Unix seconds (default: now).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        requires = "jwt",
+        allow_negative_numbers = true
+    )]
+    now: Option<i64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
     format: ExplainFormat,
@@ -229,6 +244,15 @@ struct ExplainArgs {
 struct HashArgs {
     #[command(flatten)]
     identity: IdentityArgs,
+}
+
+#[derive(Debug, Args)]
+struct JwtArgs {
+    #[command(flatten)]
+    identity: IdentityArgs,
+    /// Expiry, in Unix seconds (recommended: the end of the app's session).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    exp: Option<i64>,
 }
 
 /// `--report FORMAT=PATH`.
@@ -278,6 +302,7 @@ pub fn main() -> i32 {
         Commands::List(args) => cmd_list(args),
         Commands::Explain(args) => cmd_explain(args),
         Commands::Hash(args) => cmd_hash(args),
+        Commands::Jwt(args) => cmd_jwt(args),
     };
     match result {
         Ok(code) => code,
@@ -552,8 +577,11 @@ fn question(identity: &IdentityArgs, others: &[String]) -> Result<Question, Stri
 }
 
 fn cmd_explain(args: ExplainArgs) -> Result<i32, String> {
+    if let Some(token) = &args.jwt {
+        return cmd_explain_jwt(&args, token);
+    }
     let question = question(&args.identity, &args.other_secret_env)?;
-    let explanation = explain::explain(&question, Some(&args.hash))?;
+    let explanation = explain::explain(&question, args.hash.as_deref())?;
     let text = match args.format {
         ExplainFormat::Human => explain::render_human(&explanation),
         ExplainFormat::Json => format!(
@@ -567,6 +595,50 @@ fn cmd_explain(args: ExplainArgs) -> Result<i32, String> {
     } else {
         1
     })
+}
+
+/// The clock: `--now` or the system's.
+fn now_or(given: Option<i64>) -> i64 {
+    given.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+            })
+    })
+}
+
+fn cmd_explain_jwt(args: &ExplainArgs, token: &str) -> Result<i32, String> {
+    let secret = read_secret(&args.identity.secret, args.identity.strip_newline)?;
+    let explanation = explain_jwt::explain(&secret, token, now_or(args.now))?;
+    let text = match args.format {
+        ExplainFormat::Human => explain_jwt::render_human(&explanation),
+        ExplainFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())?
+        ),
+    };
+    // A claim could quote the secret; nothing printed ever contains it.
+    let scrubbed = crate::scrub::Scrubber::new([secret.expose()]).scrub(&text);
+    write_output(None, &scrubbed)?;
+    Ok(if explanation.valid { 0 } else { 1 })
+}
+
+fn cmd_jwt(args: JwtArgs) -> Result<i32, String> {
+    let question = question(&args.identity, &[])?;
+    let mut claims = serde_json::Map::new();
+    if let Some(user_id) = question.user_id {
+        claims.insert("user_id".into(), user_id);
+    }
+    if let Some(email) = question.email {
+        claims.insert("email".into(), email);
+    }
+    if let Some(exp) = args.exp {
+        claims.insert("exp".into(), json!(exp));
+    }
+    let token = explain_jwt::sign(&question.secret, &claims)?;
+    write_output(None, &format!("{token}\n"))?;
+    Ok(0)
 }
 
 fn cmd_hash(args: HashArgs) -> Result<i32, String> {

@@ -26,6 +26,7 @@ pub mod classify;
 pub mod cli;
 pub mod diagnosis;
 pub mod explain;
+pub mod explain_jwt;
 pub mod files;
 pub mod fuzz;
 pub mod known_failures;

@@ -177,3 +177,107 @@ fn every_jwt_mistake_is_caught_and_named_and_nothing_else_is() {
 fn report_strict(mode: &str) -> (i32, Value) {
     report(mode, &["--strict"])
 }
+
+/// `jwt` signs, `explain --jwt` verifies and diagnoses; neither prints the secret, and PyJWT
+/// (not ours) accepts what `jwt` signs.
+#[test]
+fn the_jwt_and_explain_commands() {
+    const SECRET: &str = "jwt-cli-secret-do-not-print";
+    let cli = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(root())
+            .env("JWT_SECRET", SECRET)
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs")
+    };
+    let signed = cli(&[
+        "jwt",
+        "--secret-env",
+        "JWT_SECRET",
+        "--user-id-int",
+        "87",
+        "--email",
+        "ada@example.com",
+        "--exp",
+        "2000000000",
+    ]);
+    assert_eq!(signed.status.code(), Some(0));
+    let token = String::from_utf8_lossy(&signed.stdout).trim().to_owned();
+    assert!(!token.contains(SECRET));
+    let pyjwt = Command::new("python3")
+        .args([
+            "-c",
+            "import jwt, sys, json; print(json.dumps(jwt.decode(sys.argv[1], sys.argv[2], algorithms=['HS256'], options={'verify_exp': False})))",
+            &token,
+            SECRET,
+        ])
+        .output()
+        .expect("python3 runs");
+    if pyjwt.status.success() {
+        let claims: Value = serde_json::from_slice(&pyjwt.stdout).expect("json");
+        assert_eq!(
+            claims,
+            serde_json::json!({"user_id": "87", "email": "ada@example.com", "exp": 2000000000})
+        );
+    } else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "PyJWT is required under CI: {}",
+            String::from_utf8_lossy(&pyjwt.stderr)
+        );
+    }
+    let valid = cli(&[
+        "explain",
+        "--jwt",
+        &token,
+        "--secret-env",
+        "JWT_SECRET",
+        "--now",
+        "1800000000",
+    ]);
+    assert_eq!(valid.status.code(), Some(0));
+    let expired = cli(&[
+        "explain",
+        "--jwt",
+        &token,
+        "--secret-env",
+        "JWT_SECRET",
+        "--now",
+        "2100000000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(expired.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&expired.stdout).expect("json");
+    assert_eq!(report["error"], "expired");
+    // A padded token: named, and the secret is nowhere in the output.
+    let padded = format!("{token}=");
+    let wrong = cli(&[
+        "explain",
+        "--jwt",
+        &padded,
+        "--secret-env",
+        "JWT_SECRET",
+        "--format",
+        "json",
+    ]);
+    let text = String::from_utf8_lossy(&wrong.stdout);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text.contains("PADDED_BASE64"), "{text}");
+    for output in [&signed, &valid, &expired, &wrong] {
+        assert!(!String::from_utf8_lossy(&output.stdout).contains(SECRET));
+        assert!(!String::from_utf8_lossy(&output.stderr).contains(SECRET));
+    }
+    // No user_id: a usage error that says why.
+    let nobody = cli(&[
+        "jwt",
+        "--secret-env",
+        "JWT_SECRET",
+        "--email",
+        "ada@example.com",
+    ]);
+    assert_eq!(nobody.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("needs a user_id"));
+}
