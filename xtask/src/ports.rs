@@ -171,6 +171,19 @@ fn apply_report(result: &mut PortResult, report: &Value, exit_ok: bool) {
         .pointer("/implementation/name")
         .and_then(Value::as_str)
         .map(str::to_owned);
+    let announced: Vec<&str> = report
+        .pointer("/implementation/features")
+        .and_then(Value::as_array)
+        .map(|features| features.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    result.tested = std::iter::once("user_hash")
+        .chain(
+            ["verify", "jwt", "verify_jwt"]
+                .into_iter()
+                .filter(|feature| announced.contains(feature)),
+        )
+        .map(str::to_owned)
+        .collect();
     let conformant = report
         .get("conformant")
         .and_then(Value::as_bool)

@@ -72,3 +72,29 @@ fn every_reference_port_conforms() {
     eprintln!("{}", checked.join("\n"));
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+/// The Go port's own unit tests (fixed tokens computed with Python's `hmac`, a table of
+/// verifier cases): `go test` in its directory.
+#[test]
+fn the_go_ports_unit_tests_pass() {
+    let dir = root().join("crates/userhash-check/adapters/go");
+    let output = match Command::new("go")
+        .arg("test")
+        .arg("./...")
+        .current_dir(&dir)
+        .output()
+    {
+        Ok(output) => output,
+        Err(error) => {
+            assert!(!in_ci(), "go is required under CI=true: {error}");
+            eprintln!("note: go not installed; the Go port's unit tests were not run");
+            return;
+        }
+    };
+    assert!(
+        output.status.success(),
+        "go test failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

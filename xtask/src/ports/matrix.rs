@@ -67,6 +67,9 @@ pub struct PortResult {
     pub runtime: String,
     pub runtime_version: Option<String>,
     pub implementation: Option<String>,
+    /// The commands the port was tested on: `user_hash` and the features it announced
+    /// (`verify`, `jwt`, `verify_jwt`).
+    pub tested: Vec<String>,
     pub status: Status,
     pub counts: Option<Counts>,
     pub seconds: f64,
@@ -81,6 +84,7 @@ impl PortResult {
             runtime: runtime.to_owned(),
             runtime_version: None,
             implementation: None,
+            tested: Vec::new(),
             status: Status::CheckerError,
             counts: None,
             seconds: 0.0,
@@ -111,17 +115,22 @@ impl Format {
     }
 }
 
-const HEADERS: [&str; 8] = [
-    "Language", "Runtime", "Passed", "Failed", "Warned", "Skipped", "Time", "Result",
+const HEADERS: [&str; 9] = [
+    "Language", "Runtime", "Tested", "Passed", "Failed", "Warned", "Skipped", "Time", "Result",
 ];
 
-fn cells(r: &PortResult) -> [String; 8] {
+fn cells(r: &PortResult) -> [String; 9] {
     let count = |f: fn(&Counts) -> u64| r.counts.map_or("–".to_owned(), |c| f(&c).to_string());
     [
         r.language.clone(),
         r.runtime_version
             .clone()
             .unwrap_or_else(|| format!("{} (missing)", r.runtime)),
+        if r.tested.is_empty() {
+            "–".to_owned()
+        } else {
+            r.tested.join(", ")
+        },
         count(|c| c.passed),
         count(|c| c.failed),
         count(|c| c.warned),
@@ -135,9 +144,9 @@ fn cells(r: &PortResult) -> [String; 8] {
     ]
 }
 
-/// Columns 2..=6 hold numbers and are right-aligned.
+/// Columns 3..=7 hold numbers and are right-aligned.
 fn numeric(col: usize) -> bool {
-    (2..=6).contains(&col)
+    (3..=7).contains(&col)
 }
 
 pub fn render(results: &[PortResult], format: Format) -> String {
@@ -154,7 +163,7 @@ pub fn render(results: &[PortResult], format: Format) -> String {
 }
 
 fn render_text(results: &[PortResult]) -> String {
-    let rows: Vec<[String; 8]> = results.iter().map(cells).collect();
+    let rows: Vec<[String; 9]> = results.iter().map(cells).collect();
     let mut widths = HEADERS.map(|h| h.chars().count());
     for row in &rows {
         for (w, c) in widths.iter_mut().zip(row) {
@@ -203,7 +212,7 @@ fn render_markdown(results: &[PortResult]) -> String {
         if r.ran() {
             row[1] = format!("`{}`", row[1]);
         }
-        row[7] = match r.status {
+        row[8] = match r.status {
             Status::Conformant => "✅ conformant".to_owned(),
             Status::NotInstalled => "⚪ not installed".to_owned(),
             _ => format!("❌ {}", r.status.label()),
@@ -222,6 +231,7 @@ pub fn to_json(results: &[PortResult]) -> Value {
                 "runtime": r.runtime,
                 "runtime_version": r.runtime_version,
                 "implementation": r.implementation,
+                "tested": r.tested,
                 "status": r.status.key(),
                 "conformant": r.status == Status::Conformant,
                 "passed": r.counts.map(|c| c.passed),
@@ -267,6 +277,7 @@ mod tests {
     fn sample() -> Vec<PortResult> {
         let mut py = PortResult::new("python", "python3");
         py.runtime_version = Some("Python 3.11.7".into());
+        py.tested = vec!["user_hash".into(), "verify".into(), "jwt".into()];
         py.status = Status::Conformant;
         py.counts = Some(Counts {
             passed: 210,
@@ -297,7 +308,8 @@ mod tests {
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("Language  Runtime"), "{t}");
         // Right-aligned numbers end in the same column.
-        let col = |l: &str, s: &str| l.find(s).unwrap() + s.len();
+        // In characters: "–" (no features tested) is one column but three bytes.
+        let col = |l: &str, s: &str| l[..l.find(s).unwrap()].chars().count() + s.len();
         assert_eq!(col(lines[1], "210"), col(lines[2], "200"));
         assert!(lines[1].ends_with("conformant"));
         assert!(lines[3].contains("php (missing)"));
@@ -312,11 +324,11 @@ mod tests {
     fn markdown_table() {
         let m = render(&sample(), Format::Markdown);
         let expected = "\
-| Language | Runtime | Passed | Failed | Warned | Skipped | Time | Result |
-| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |
-| python | `Python 3.11.7` | 210 | 0 | 1 | 2 | 1.2s | ✅ conformant |
-| c | `OpenSSL 3.0.19 \\| test` | 200 | 10 | 0 | 0 | 0.5s | ❌ not conformant |
-| php | php (missing) | – | – | – | – | – | ⚪ not installed |
+| Language | Runtime | Tested | Passed | Failed | Warned | Skipped | Time | Result |
+| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |
+| python | `Python 3.11.7` | user_hash, verify, jwt | 210 | 0 | 1 | 2 | 1.2s | ✅ conformant |
+| c | `OpenSSL 3.0.19 \\| test` | – | 200 | 10 | 0 | 0 | 0.5s | ❌ not conformant |
+| php | php (missing) | – | – | – | – | – | – | ⚪ not installed |
 ";
         assert_eq!(m, expected);
     }
@@ -329,6 +341,10 @@ mod tests {
         assert_eq!(ports[0]["status"], "conformant");
         assert_eq!(ports[0]["conformant"], true);
         assert_eq!(ports[0]["passed"], 210);
+        assert_eq!(
+            ports[0]["tested"],
+            serde_json::json!(["user_hash", "verify", "jwt"])
+        );
         assert_eq!(ports[0]["seconds"], 1.2);
         assert_eq!(ports[1]["status"], "not-conformant");
         assert_eq!(ports[2]["status"], "not-installed");
