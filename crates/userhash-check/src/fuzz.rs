@@ -65,7 +65,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         name: "vectors",
-        about: "user_hash.json, user_hash_verify.json and hmac_sha256.json loaded with --vectors",
+        about: "user_hash.json, user_hash_verify.json, hmac_sha256.json and the JWT files loaded with --vectors",
         run: vectors,
         seeds: vector_seeds,
         tokens: VECTOR_TOKENS,
@@ -95,7 +95,103 @@ pub const TARGETS: &[Target] = &[
         tokens: TEXT_TOKENS,
         parts: true,
     },
+    Target {
+        name: "jwt",
+        about: "a presented JWT, its secret and the clock: verified, judged, diagnosed, explained",
+        run: jwt,
+        seeds: jwt_seeds,
+        tokens: JWT_TOKENS,
+        parts: true,
+    },
 ];
+
+const JWT_TOKENS: &[&[u8]] = &[
+    b".",
+    b"=",
+    b"+",
+    b"/",
+    b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+    b"eyJhbGciOiJub25lIn0",
+    b"eyJ1c2VyX2lkIjoiODcifQ",
+    b"eyJ1c2VyX2lkIjo4N30",
+    b"e30",
+    b"W10",
+    b"1800000000",
+    b"-9223372036854775808",
+];
+
+/// A token, its secret and the clock: never a panic; the reference's verdict, its judge of a
+/// signed token and `explain --jwt` agree: a token the verifier accepts is judged correct
+/// against its own claims, explained as valid, and gives a verifier nothing to be blamed for.
+pub fn jwt(data: &[u8]) -> Result<(), String> {
+    let mut parts = data.split(|&b| b == SEPARATOR);
+    let token = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let secret = String::from_utf8_lossy(parts.next().unwrap_or(b"s")).into_owned();
+    let now = parts
+        .next()
+        .and_then(|bytes| std::str::from_utf8(bytes).ok()?.trim().parse::<i64>().ok())
+        .unwrap_or(1_800_000_000);
+    let verdict = userhash::jwt::JwtVerifier::new(&secret).map(|v| v.verify(&token, now));
+    let accused = userhash_mistakes::jwt::diagnose_accepted_token(&secret, &token, now);
+    let claims = userhash_mistakes::jwt::claims_of(&token).unwrap_or_default();
+    let judged = userhash_mistakes::jwt::judge_token(&secret, &claims, &token);
+    let explained = crate::secret::check(secret.clone(), "fuzz", false)
+        .ok()
+        .map(|secret| crate::explain_jwt::explain(&secret, &token, now));
+    match verdict {
+        Ok(Ok(verified)) => {
+            if !accused.is_empty() {
+                return Err(format!(
+                    "accepted by the reference, yet blamed on {accused:?}"
+                ));
+            }
+            if verified.claims() != claims {
+                return Err("the verified claims differ from the claims read leniently".into());
+            }
+            if !judged.is_correct() {
+                return Err(format!("accepted, yet judged wrong: {:?}", judged.problems));
+            }
+            if let Some(Ok(explanation)) = &explained {
+                if !explanation.valid || !explanation.diagnosis.is_empty() {
+                    return Err(format!("accepted, yet explained as {explanation:?}"));
+                }
+            }
+        }
+        Ok(Err(error)) => {
+            if let Some(Ok(explanation)) = &explained {
+                if explanation.valid || explanation.error.as_deref() != Some(error.class()) {
+                    return Err(format!(
+                        "refused ({error}), yet explained as {explanation:?}"
+                    ));
+                }
+            }
+        }
+        Err(_) if !secret.is_empty() => {
+            return Err("a non-empty secret was refused".into());
+        }
+        Err(_) => {}
+    }
+    Ok(())
+}
+
+fn jwt_seeds() -> Vec<Vec<u8>> {
+    let Ok(suite) = embedded() else {
+        return Vec::new();
+    };
+    suite
+        .jwt_verify
+        .iter()
+        .map(|case| {
+            [
+                case.input.jwt.clone(),
+                case.input.secret.clone(),
+                case.input.now.to_string(),
+            ]
+            .map(String::into_bytes)
+            .join(&SEPARATOR)
+        })
+        .collect()
+}
 
 /// The target called `name`.
 pub fn target(name: &str) -> Option<&'static Target> {
@@ -478,17 +574,25 @@ pub fn vectors(data: &[u8]) -> Result<(), String> {
     let generation = parts.next().unwrap_or_default();
     let verify = parts.next().unwrap_or(EMBEDDED_VECTORS[1].1.as_bytes());
     let hmac = parts.next();
+    let jwt = parts.next();
+    let jwt_verify = parts.next();
     with_scratch(|scratch| {
         let dir = &scratch.vectors;
         write(&dir.join("user_hash.json"), generation)?;
         write(&dir.join("user_hash_verify.json"), verify)?;
-        let hmac_path = dir.join("hmac_sha256.json");
-        match hmac {
-            Some(text) => write(&hmac_path, text)?,
-            None if hmac_path.exists() => {
-                std::fs::remove_file(&hmac_path).map_err(|e| format!("scratch: {e}"))?
+        for (name, text) in [
+            ("hmac_sha256.json", hmac),
+            ("user_jwt.json", jwt),
+            ("user_jwt_verify.json", jwt_verify),
+        ] {
+            let path = dir.join(name);
+            match text {
+                Some(text) => write(&path, text)?,
+                None if path.exists() => {
+                    std::fs::remove_file(&path).map_err(|e| format!("scratch: {e}"))?
+                }
+                None => {}
             }
-            None => {}
         }
         match Suite::from_dir(dir) {
             Err(error) => check_suite_error(dir, &error),
@@ -503,6 +607,8 @@ fn check_suite_error(dir: &Path, error: &SuiteError) -> Result<(), String> {
         "user_hash.json",
         "user_hash_verify.json",
         "hmac_sha256.json",
+        "user_jwt.json",
+        "user_jwt_verify.json",
     ]
     .iter()
     .any(|name| error.file == dir.join(name).display().to_string());
