@@ -75,6 +75,51 @@ enum Commands {
     Hash(HashArgs),
     /// Print the Messenger-security JWT (HS256) for a user.
     Jwt(JwtArgs),
+    /// Generate inputs, compare the port's answers with the reference, shrink and diagnose
+    /// the first difference: userhash-check explore [OPTIONS] -- COMMAND [ARGS...]
+    #[command(after_help = EXPLORE_EXIT_CODES)]
+    Explore(ExploreArgs),
+}
+
+const EXPLORE_EXIT_CODES: &str = "Exit codes: 0 no counterexample, 1 a counterexample (or a \
+fault) was found, 2 usage error or the adapter could not start.";
+
+/// `explore --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExploreFormat {
+    /// Readable text.
+    Human,
+    /// JSON, for CI.
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct ExploreArgs {
+    /// Cases to generate at most.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    cases: u64,
+    /// The seed (printed; the same seed and port give the same run) [default: random].
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Stop generating after SECONDS.
+    #[arg(long, value_name = "SECONDS")]
+    time: Option<f64>,
+    /// Explore the verifier too (correct hashes, one-digit changes, truncations, extensions,
+    /// case changes, other users' and other secrets' hashes).
+    #[arg(long)]
+    verify: bool,
+    /// Requests the shrinker may send at most.
+    #[arg(long, value_name = "N", default_value_t = 5_000)]
+    shrink_budget: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExploreFormat::Human)]
+    format: ExploreFormat,
+    /// Seconds to wait for each reply.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    timeout: f64,
+    /// The adapter command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    command: Vec<String>,
 }
 
 /// When to colour human output.
@@ -303,6 +348,7 @@ pub fn main() -> i32 {
         Commands::Explain(args) => cmd_explain(args),
         Commands::Hash(args) => cmd_hash(args),
         Commands::Jwt(args) => cmd_jwt(args),
+        Commands::Explore(args) => cmd_explore(args),
     };
     match result {
         Ok(code) => code,
@@ -394,6 +440,63 @@ fn check_writable(path: &Path, flag: &str) -> Result<(), String> {
         let _ = std::fs::remove_file(path);
     }
     Ok(())
+}
+
+fn cmd_explore(args: ExploreArgs) -> Result<i32, String> {
+    let timeout = seconds(args.timeout, "--timeout")?;
+    let time = args
+        .time
+        .map(|value| seconds(value, "--time"))
+        .transpose()?;
+    let seed = args.seed.unwrap_or_else(|| {
+        // Only the default seed comes from the clock; it is printed, so the run can be replayed.
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_nanos() as u64)
+    });
+    crate::process::become_subreaper();
+    crate::process::handle_signals()
+        .map_err(|e| format!("cannot watch for SIGINT/SIGTERM/SIGHUP: {e}"))?;
+    let options = crate::explore::ExploreOptions {
+        cases: args.cases,
+        seed,
+        time,
+        verify: args.verify,
+        timeout,
+        handshake_timeout: timeout.max(Duration::from_secs(10)),
+        max_restarts: 3,
+        shrink_budget: args.shrink_budget,
+    };
+    let command = AdapterCommand {
+        argv: args.command.clone(),
+    };
+    let show_progress = std::io::stderr().is_terminal();
+    if show_progress || args.format == ExploreFormat::Human {
+        say!("explore: seed {seed}");
+    }
+    let started = Instant::now();
+    let mut shown = false;
+    let mut progress = |done: u64, phase: &str| {
+        if show_progress {
+            shown = true;
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+            say_partial!("\r\x1b[K{phase}: {done} cases, {rate:.0} cases/s");
+        }
+    };
+    let result = crate::explore::explore(&command, &options, &mut progress);
+    if shown {
+        say_partial!("\r\x1b[K");
+    }
+    let report = result.map_err(|e| e.to_string())?;
+    let text = match args.format {
+        ExploreFormat::Human => crate::explore::render_human(&report),
+        ExploreFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+        ),
+    };
+    write_output(None, &crate::report::human::sanitize(&text))?;
+    Ok(report.exit_code())
 }
 
 fn cmd_run(args: RunArgs) -> Result<i32, String> {

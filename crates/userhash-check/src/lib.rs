@@ -27,6 +27,7 @@ pub mod cli;
 pub mod diagnosis;
 pub mod explain;
 pub mod explain_jwt;
+pub mod explore;
 pub mod files;
 pub mod fuzz;
 pub mod known_failures;

@@ -102,7 +102,14 @@ fn jwt() {
 
 #[test]
 fn every_target_is_replayed_and_every_directory_is_a_target() {
-    let replayed = ["reply", "vectors", "known_failures", "secret", "explain", "jwt"];
+    let replayed = [
+        "reply",
+        "vectors",
+        "known_failures",
+        "secret",
+        "explain",
+        "jwt",
+    ];
     let names: Vec<&str> = fuzz::TARGETS.iter().map(|t| t.name).collect();
     assert_eq!(names, replayed, "add a #[test] for each new target");
     for kind in ["regressions", "corpus"] {

@@ -1,0 +1,393 @@
+//! Inputs for `explore`, drawn from a tape of choices.
+//!
+//! As in Hypothesis, every input is what the generator makes of a sequence of numbers (the
+//! *tape*): a fresh input records random draws, and a shrink edits the recorded tape and runs
+//! the generator again. So every shrunk input is one the generator could have made (a user_id
+//! stays a user_id, a secret stays non-empty unless the tape says otherwise), and no shrinker is
+//! written per type. A draw past the end of a tape is 0, the simplest choice, which is why each
+//! `draw` below lists its options simplest first.
+//!
+//! The strategies aim at the mistake space of the diagnosis engine's stages: absence and its
+//! look-alikes, integers at the widths where ports round or wrap, numeric-looking strings,
+//! whitespace and control characters, every Unicode class that encodings and normalisation
+//! treat differently, emails with tags and IDN domains, and messages and secrets around
+//! SHA-256's 64-byte block and its padding boundary.
+
+use serde_json::{json, Value};
+
+/// SplitMix64 (Steele, Lea, Flood 2014): a seed must reproduce a failure exactly, across
+/// versions of this tool and platforms. `rand`'s `StdRng` does not promise that (its
+/// algorithm may change between releases), and this is the whole generator: 4 lines.
+#[derive(Clone, Debug)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator for `seed`.
+    pub fn new(seed: u64) -> SplitMix64 {
+        SplitMix64(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// The choices an input is made of: recorded from an RNG, or replayed (and past its end, 0).
+#[derive(Clone, Debug)]
+pub struct Tape {
+    choices: Vec<u64>,
+    position: usize,
+    rng: Option<SplitMix64>,
+}
+
+/// Tapes longer than this stop drawing (every further draw is 0): bounds an input's size.
+const MAX_CHOICES: usize = 4096;
+
+impl Tape {
+    /// A tape that draws from `rng` and records.
+    pub fn random(rng: SplitMix64) -> Tape {
+        Tape {
+            choices: Vec::new(),
+            position: 0,
+            rng: Some(rng),
+        }
+    }
+
+    /// A tape that replays `choices`.
+    pub fn replay(choices: Vec<u64>) -> Tape {
+        Tape {
+            choices,
+            position: 0,
+            rng: None,
+        }
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn draw(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            return 0;
+        }
+        let value = match (self.choices.get(self.position), &mut self.rng) {
+            (Some(&choice), _) => choice.min(n - 1),
+            (None, Some(rng)) if self.choices.len() < MAX_CHOICES => {
+                let choice = rng.next_u64() % n;
+                self.choices.push(choice);
+                choice
+            }
+            _ => 0,
+        };
+        self.position += 1;
+        value
+    }
+
+    /// The choices used, as far as the generator read them: what a shrink edits.
+    pub fn used(&self) -> Vec<u64> {
+        self.choices[..self.position.min(self.choices.len())].to_vec()
+    }
+
+    fn pick<T: Copy>(&mut self, options: &[T]) -> T {
+        options[self.draw(options.len() as u64) as usize]
+    }
+}
+
+/// One generated user: the fields of a `user_hash` request, as JSON (`None` = absent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct User {
+    /// The secret.
+    pub secret: String,
+    /// `user_id`: absent, null, a string or an integer.
+    pub user_id: Option<Value>,
+    /// `email`: absent, null or a string.
+    pub email: Option<Value>,
+}
+
+/// Byte lengths where HMAC-SHA-256 changes shape: the inner message's padding spills into a
+/// second block past 55 bytes, a block is 64, a key is hashed past 64 bytes.
+const BOUNDARY_LENGTHS: [usize; 9] = [55, 56, 63, 64, 65, 119, 120, 127, 128];
+
+/// Whole strings that ports treat specially.
+const SPECIAL_STRINGS: [&str; 22] = [
+    "0",
+    "007",
+    "1e3",
+    "+42",
+    " 42",
+    "42.0",
+    "-0",
+    "0x2A",
+    "1,000",
+    "9007199254740993",
+    "null",
+    "None",
+    "undefined",
+    "nil",
+    "NaN",
+    "true",
+    "\u{e9}",
+    "e\u{301}",
+    "\u{fb01}",
+    "\u{212b}",
+    "\u{1100}\u{1161}",
+    "\u{ac00}",
+];
+
+/// A character from one of the classes encodings, trimming and normalisation disagree on.
+fn character(tape: &mut Tape) -> char {
+    let code = match tape.draw(13) {
+        0 => u32::from(b'a') + tape.draw(26) as u32,
+        1 => u32::from(b'0') + tape.draw(10) as u32,
+        2 => u32::from(b'A') + tape.draw(26) as u32,
+        3 => u32::from(tape.pick(b" !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")),
+        // Whitespace and controls: what trims, chomps and C strings cut.
+        4 => tape.pick(&[
+            0x20, 0x09, 0x0A, 0x0D, 0x00, 0x0B, 0x0C, 0x1C, 0x85, 0xA0, 0x7F,
+        ]),
+        // Latin-1 and cp1252 territory.
+        5 => tape.pick(&[0xE9, 0xDF, 0xF1, 0xFC, 0xC5, 0xFF, 0x20AC, 0x2019, 0x152]),
+        // Combining marks: NFC/NFD.
+        6 => tape.pick(&[0x301, 0x308, 0x30A, 0x327]),
+        // Right-to-left letters and bidi controls.
+        7 => tape.pick(&[0x5D0, 0x627, 0x202E, 0x200F]),
+        // Invisible: zero-width, joiners, byte-order mark.
+        8 => tape.pick(&[0x200B, 0x200D, 0x200C, 0xFEFF, 0x2060]),
+        // Astral: UTF-16 surrogate pairs, CESU-8.
+        9 => 0x1_F300 + tape.draw(0x300) as u32,
+        // Hangul syllables and jamo: NFD splits them.
+        10 => tape.pick(&[0xAC00, 0xD7A3, 0x1100, 0x1161, 0x11A8]) + tape.draw(3) as u32,
+        11 => 0x4E00 + tape.draw(0x5000) as u32,
+        _ => tape.pick(&[0xFB01, 0x212B, 0x2126, 0x1E9E, 0x130]),
+    };
+    char::from_u32(code).unwrap_or('?')
+}
+
+/// Text of `len` characters, or of exactly `bytes` UTF-8 bytes when a boundary length is drawn.
+fn text(tape: &mut Tape, max_chars: u64) -> String {
+    match tape.draw(8) {
+        // Most text is short: the first options shrink to "a".
+        0..=3 => {
+            let len = 1 + tape.draw(max_chars);
+            (0..len).map(|_| character(tape)).collect()
+        }
+        4 | 5 => tape.pick(&SPECIAL_STRINGS).to_owned(),
+        6 => {
+            // Exactly a boundary length in bytes: characters, then ASCII padding.
+            let target = tape.pick(&BOUNDARY_LENGTHS);
+            let mut out = String::new();
+            while out.len() < target {
+                let c = character(tape);
+                if out.len() + c.len_utf8() <= target {
+                    out.push(c);
+                } else {
+                    out.push('x');
+                }
+            }
+            out
+        }
+        _ => {
+            // Padded: whitespace around a word.
+            let pad = tape.pick(&[" ", "\t", "\n", "\r\n", "\u{a0}", "\u{feff}"]);
+            let word: String = (0..1 + tape.draw(8)).map(|_| character(tape)).collect();
+            match tape.draw(3) {
+                0 => format!("{pad}{word}"),
+                1 => format!("{word}{pad}"),
+                _ => format!("{pad}{word}{pad}"),
+            }
+        }
+    }
+}
+
+/// An integer at the widths where ports round (2^53), wrap (2^31, 2^63) or sign-convert.
+fn integer(tape: &mut Tape) -> Value {
+    let near = |tape: &mut Tape, base: i128| base + tape.draw(5) as i128 - 2;
+    let n: i128 = match tape.draw(8) {
+        0 => tape.draw(100) as i128,
+        1 => -(1 + tape.draw(100) as i128),
+        2 => near(tape, 1 << 31),
+        3 => near(tape, 1 << 32),
+        4 => near(tape, 1 << 53),
+        5 => near(tape, -(1 << 53)),
+        6 => near(tape, i128::from(i64::MAX) - 2),
+        _ => i128::from(u64::MAX) - tape.draw(3) as i128,
+    };
+    if let Ok(signed) = i64::try_from(n) {
+        json!(signed)
+    } else if let Ok(unsigned) = u64::try_from(n) {
+        json!(unsigned)
+    } else {
+        json!(0)
+    }
+}
+
+fn email(tape: &mut Tape) -> String {
+    let local: String = (0..1 + tape.draw(12)).map(|_| character(tape)).collect();
+    let tag = match tape.draw(3) {
+        0 => String::new(),
+        _ => format!("+{}", text(tape, 6)),
+    };
+    let domain = tape.pick(&[
+        "example.com",
+        "EXAMPLE.com",
+        "gmail.com",
+        "ex\u{e4}mple.com",
+        "xn--exmple-cua.com",
+        "\u{4f8b}\u{3048}.jp",
+        "b\u{fc}cher.de",
+    ]);
+    format!("{local}{tag}@{domain}")
+}
+
+/// A secret: short, at the block boundaries, looking like hex or base64, with a newline or
+/// spaces, non-ASCII; empty only when the tape says so (the reference rejects it).
+fn secret(tape: &mut Tape) -> String {
+    let alphabet: &[u8] = match tape.draw(4) {
+        0 => b"abcdefghijklmnopqrstuvwxyz0123456789-_",
+        1 => b"0123456789abcdef",
+        2 => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+        _ => b"abc DEF$%\\\"'",
+    };
+    let len = match tape.draw(3) {
+        0 => 1 + tape.draw(32) as usize,
+        1 => tape.pick(&BOUNDARY_LENGTHS),
+        _ => 1 + tape.draw(200) as usize,
+    };
+    let mut out: String = (0..len)
+        .map(|_| char::from(alphabet[tape.draw(alphabet.len() as u64) as usize]))
+        .collect();
+    match tape.draw(8) {
+        5 => out.push('\n'),
+        6 => out.push_str("\u{e9}\u{1f511}"),
+        7 if tape.draw(4) == 0 => out.clear(),
+        _ => {}
+    }
+    out
+}
+
+/// An identifier field: absent first (the simplest), then null, "", a value.
+fn field(tape: &mut Tape, value: impl FnOnce(&mut Tape) -> Value) -> Option<Value> {
+    match tape.draw(8) {
+        0 => None,
+        1 => Some(Value::Null),
+        2 => Some(json!("")),
+        _ => Some(value(tape)),
+    }
+}
+
+/// A user, drawn from `tape`.
+pub fn user(tape: &mut Tape) -> User {
+    let secret = secret(tape);
+    let user_id = field(tape, |tape| match tape.draw(3) {
+        0 => integer(tape),
+        _ => json!(text(tape, 24)),
+    });
+    let email = field(tape, |tape| json!(email(tape)));
+    User {
+        secret,
+        user_id,
+        email,
+    }
+}
+
+/// How a verifier is tested on a user: which hash it is shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Presented {
+    /// The correct hash: must be accepted.
+    Correct,
+    /// A hash it must refuse, and how it was made.
+    Wrong(&'static str, String),
+}
+
+/// The hash a verifier is shown for a user whose correct hash is `correct`, and `other`, the
+/// hash of another user or under another secret.
+pub fn presented(tape: &mut Tape, correct: &str, other: &str) -> Presented {
+    let digits: Vec<char> = correct.chars().collect();
+    match tape.draw(9) {
+        0 | 1 => Presented::Correct,
+        2 => {
+            let at = tape.draw(digits.len() as u64) as usize;
+            let mut changed = digits.clone();
+            let options: Vec<char> = "0123456789abcdef"
+                .chars()
+                .filter(|c| *c != digits[at])
+                .collect();
+            changed[at] = options[tape.draw(options.len() as u64) as usize];
+            Presented::Wrong("one digit changed", changed.into_iter().collect())
+        }
+        3 => {
+            // At least one digit: the empty hash is its own probe below.
+            let keep = 1 + tape.draw(digits.len().saturating_sub(1) as u64) as usize;
+            Presented::Wrong("truncated", digits[..keep].iter().collect())
+        }
+        4 => {
+            let extra = tape.pick(&["0", "00", " ", "\n", "a"]);
+            Presented::Wrong("extended", format!("{correct}{extra}"))
+        }
+        5 => Presented::Wrong("uppercase", correct.to_uppercase()),
+        6 => Presented::Wrong("another user's or secret's hash", other.to_owned()),
+        7 => Presented::Wrong("empty", String::new()),
+        _ => Presented::Wrong("with a 0x prefix", format!("0x{correct}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seed_reproduces_its_inputs_and_a_replayed_tape_its_input() {
+        let users = |seed| {
+            let mut rng = SplitMix64::new(seed);
+            (0..200)
+                .map(|_| {
+                    let mut tape = Tape::random(SplitMix64::new(rng.next_u64()));
+                    let user = user(&mut tape);
+                    assert_eq!(user, super::user(&mut Tape::replay(tape.used())));
+                    user
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(users(7), users(7));
+        assert_ne!(users(7), users(8));
+    }
+
+    #[test]
+    fn the_empty_tape_is_the_simplest_input() {
+        let simplest = user(&mut Tape::replay(Vec::new()));
+        assert_eq!(simplest.secret, "a");
+        assert_eq!((simplest.user_id, simplest.email), (None, None));
+    }
+
+    #[test]
+    fn the_strategies_reach_their_targets() {
+        let mut rng = SplitMix64::new(1);
+        let (mut boundary, mut astral, mut big, mut empty_secret, mut padded) = (0, 0, 0, 0, 0);
+        for _ in 0..5000 {
+            let user = user(&mut Tape::random(SplitMix64::new(rng.next_u64())));
+            if let Some(Value::String(id)) = &user.user_id {
+                boundary += usize::from(BOUNDARY_LENGTHS.contains(&id.len()));
+                astral += usize::from(id.chars().any(|c| u32::from(c) > 0xFFFF));
+                padded += usize::from(id.trim() != id);
+            }
+            big += usize::from(
+                user.user_id
+                    .as_ref()
+                    .and_then(Value::as_u64)
+                    .is_some_and(|n| n > 1 << 53),
+            );
+            empty_secret += usize::from(user.secret.is_empty());
+        }
+        for (what, count) in [
+            ("boundary", boundary),
+            ("astral", astral),
+            ("big", big),
+            ("empty secret", empty_secret),
+            ("padded", padded),
+        ] {
+            assert!(count > 10, "{what}: {count}");
+        }
+    }
+}

@@ -1,0 +1,497 @@
+//! `userhash-check explore`: differential property testing of a port over the adapter protocol.
+//!
+//! Inputs come from [`gen`] (a tape of choices per case, each case's tape seeded from the run's
+//! seed), go to the port through the same [`Session`] `run` uses (pipelined, with timeouts and
+//! restarts), and every answer is compared with the reference library. The first answer that
+//! differs, outside what the vectors call `acceptable`, is shrunk by [`shrink`] (re-asking the
+//! port), diagnosed by the same engine as `run`, and printed with a ready-to-paste vector case.
+
+pub mod gen;
+mod report;
+mod shrink;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use userhash::{Identity, Signer};
+use userhash_mistakes::Mistake;
+
+use crate::adapter::{AdapterCommand, Implementation, StartError};
+use crate::classify::Reply;
+use crate::outcome::CaseKind;
+use crate::scrub::Scrubber;
+use crate::session::{Event, Session, SessionOptions};
+use gen::{Presented, SplitMix64, Tape, User};
+
+pub use report::{render_human, vector_case};
+
+/// Requests in flight at once (as in `run`).
+const WINDOW: usize = 64;
+/// Generated cases queued ahead of the replies, so the pipe never runs dry.
+const AHEAD: usize = 4 * WINDOW;
+/// Answers the port got right that the diagnosis keeps, to test a pipeline against.
+const PASSES_KEPT: usize = 256;
+
+/// What `explore` is asked to do.
+#[derive(Clone, Debug)]
+pub struct ExploreOptions {
+    /// Cases to generate at most.
+    pub cases: u64,
+    /// The run's seed.
+    pub seed: u64,
+    /// Stop generating after this long.
+    pub time: Option<Duration>,
+    /// Explore the verifier too.
+    pub verify: bool,
+    /// Per-reply timeout.
+    pub timeout: Duration,
+    /// Handshake timeout.
+    pub handshake_timeout: Duration,
+    /// Restarts allowed after faults.
+    pub max_restarts: usize,
+    /// Requests the shrinker may send at most.
+    pub shrink_budget: usize,
+}
+
+/// What a case checks: a user's hash, or a verifier's decision on a presented hash.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Probe {
+    /// `user_hash` for the user.
+    Hash(User),
+    /// `verify` of a presented hash for the user.
+    Verify(User, Presented),
+}
+
+/// The reference's answer to a probe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// A hash, or none for an unidentified user.
+    Hash(Option<String>),
+    /// The input is rejected, with this error class.
+    Error(&'static str),
+    /// A verifier's decision.
+    Valid(bool),
+}
+
+/// How a port's reply compares with the reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The same answer.
+    Agrees,
+    /// Another answer, where the vectors call the input's ambiguity `acceptable`.
+    Acceptable,
+    /// Another answer: a counterexample.
+    Differs,
+    /// The port skipped it.
+    Skipped,
+}
+
+/// The probe's request fields (without `cmd`, `seq`, `id`).
+fn fields(user: &User) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("secret".into(), json!(user.secret));
+    if let Some(user_id) = &user.user_id {
+        fields.insert("user_id".into(), user_id.clone());
+    }
+    if let Some(email) = &user.email {
+        fields.insert("email".into(), email.clone());
+    }
+    fields
+}
+
+impl Probe {
+    /// The protocol request.
+    pub fn request(&self, id: &str) -> Map<String, Value> {
+        let (cmd, user) = match self {
+            Probe::Hash(user) => ("user_hash", user),
+            Probe::Verify(user, _) => ("verify", user),
+        };
+        let mut request = Map::new();
+        request.insert("cmd".into(), json!(cmd));
+        request.insert("id".into(), json!(id));
+        request.extend(fields(user));
+        if let Probe::Verify(_, presented) = self {
+            request.insert("user_hash".into(), json!(self.presented_hash(presented)));
+        }
+        request
+    }
+
+    pub(crate) fn presented_hash(&self, presented: &Presented) -> String {
+        match (self, presented) {
+            (Probe::Verify(user, _), Presented::Correct) => {
+                reference_hash(user).unwrap_or_default()
+            }
+            (_, Presented::Wrong(_, hash)) => hash.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// The user probed.
+    pub fn user(&self) -> &User {
+        match self {
+            Probe::Hash(user) | Probe::Verify(user, _) => user,
+        }
+    }
+
+    fn kind(&self) -> CaseKind {
+        match self {
+            Probe::Hash(_) => CaseKind::UserHash,
+            Probe::Verify(..) => CaseKind::Verify,
+        }
+    }
+
+    /// What the reference answers.
+    pub fn expected(&self) -> Expected {
+        match self {
+            Probe::Hash(user) => match reference(user) {
+                Ok(hash) => Expected::Hash(hash),
+                Err(class) => Expected::Error(class),
+            },
+            Probe::Verify(_, Presented::Correct) => Expected::Valid(true),
+            Probe::Verify(..) => Expected::Valid(false),
+        }
+    }
+
+    /// Whether a deviation on this probe is only a warning, as the vectors' `acceptable`
+    /// cases say of the same inputs.
+    fn acceptable(&self) -> bool {
+        let user = self.user();
+        let blank = |v: &Option<Value>| {
+            v.as_ref()
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty() && s.chars().all(char::is_whitespace))
+        };
+        let big = user
+            .user_id
+            .as_ref()
+            .and_then(|id| id.as_i64().map(i128::from).or(id.as_u64().map(i128::from)))
+            .is_some_and(|n| n.abs() > 1 << 53);
+        let empty_user_id_with_email = user.user_id.as_ref().and_then(Value::as_str) == Some("")
+            && user
+                .email
+                .as_ref()
+                .and_then(Value::as_str)
+                .is_some_and(|e| !e.is_empty());
+        let unidentified = reference_hash(&User {
+            secret: "s".into(),
+            ..user.clone()
+        })
+        .is_none();
+        let uppercase = matches!(self, Probe::Verify(_, Presented::Wrong("uppercase", _)));
+        blank(&user.user_id)
+            || blank(&user.email)
+            || big
+            || empty_user_id_with_email
+            || (user.secret.is_empty() && unidentified)
+            || uppercase
+    }
+
+    /// Compares a parsed reply with the reference.
+    pub fn judge(&self, reply: &Reply) -> Verdict {
+        let agrees = match (self.expected(), reply) {
+            (_, Reply::Skipped(_)) => return Verdict::Skipped,
+            (Expected::Hash(hash), Reply::Hash(answer)) => hash == *answer,
+            (Expected::Error(_), Reply::Error(_)) => true,
+            (Expected::Valid(valid), Reply::Valid(answer)) => valid == *answer,
+            _ => false,
+        };
+        match (agrees, self.acceptable()) {
+            (true, _) => Verdict::Agrees,
+            (false, true) => Verdict::Acceptable,
+            (false, false) => Verdict::Differs,
+        }
+    }
+}
+
+/// The reference's hash, or the error class it rejects the input with.
+pub fn reference(user: &User) -> Result<Option<String>, &'static str> {
+    let identity =
+        Identity::from_json(user.user_id.as_ref(), user.email.as_ref()).map_err(|e| e.class())?;
+    let signer = Signer::new(&user.secret).map_err(|e| e.class())?;
+    Ok(signer.user_hash(&identity).map(|hash| hash.to_string()))
+}
+
+fn reference_hash(user: &User) -> Option<String> {
+    reference(user).ok().flatten()
+}
+
+/// A probe made from a tape: the user, then (when exploring the verifier and the user has a
+/// hash) what the verifier is shown.
+pub fn probe(tape: &mut Tape, verify: bool) -> Probe {
+    let user = gen::user(tape);
+    if !verify || tape.draw(2) == 0 {
+        return Probe::Hash(user);
+    }
+    match reference_hash(&user) {
+        Some(correct) => {
+            let other_user = gen::user(tape);
+            let other = Signer::new(&format!("{}x", user.secret))
+                .ok()
+                .and_then(|signer| {
+                    Identity::from_json(other_user.user_id.as_ref(), other_user.email.as_ref())
+                        .ok()
+                        .and_then(|identity| signer.user_hash(&identity))
+                })
+                .map(|hash| hash.to_string())
+                .unwrap_or_default();
+            let presented = gen::presented(tape, &correct, &other);
+            Probe::Verify(user, presented)
+        }
+        None => Probe::Hash(user),
+    }
+}
+
+/// A found difference, shrunk.
+#[derive(Clone, Debug, Serialize)]
+pub struct Counterexample {
+    /// The case number (from 0) that first showed it, under the run's seed.
+    pub case: u64,
+    /// `user_hash` or `verify`.
+    pub kind: CaseKind,
+    /// The minimal request's fields.
+    pub input: Value,
+    /// What the reference answers.
+    pub expected: Value,
+    /// What the port answered.
+    pub actual: Value,
+    /// For a verify probe: how the presented hash was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presented: Option<String>,
+    /// Shrinks accepted, and requests sent while shrinking.
+    pub shrink_steps: usize,
+    /// Requests sent while shrinking.
+    pub shrink_requests: usize,
+    /// The mistakes named, by the engine `run` uses (none when it cannot prove one).
+    pub diagnosis: Vec<Mistake>,
+    /// The pipeline that explains the counterexample and every answer the port got right.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explained_by: Option<String>,
+    /// When none does: the pipelines that reproduce this answer alone (the port makes their
+    /// mistake on some inputs only), as composed names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub only_here: Vec<String>,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The case in the vector files' format, to promote it to the suite.
+    pub vector_case: Value,
+}
+
+/// A fault (timeout, crash, protocol error) on a generated input: reported, not shrunk.
+#[derive(Clone, Debug, Serialize)]
+pub struct FaultFound {
+    /// The case number.
+    pub case: u64,
+    /// The request's fields.
+    pub input: Value,
+    /// What happened.
+    pub message: String,
+}
+
+/// A whole exploration.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExploreReport {
+    /// What the adapter said in the handshake.
+    pub implementation: Implementation,
+    /// The adapter command.
+    pub command: String,
+    /// The run's seed: `--seed` reproduces the run.
+    pub seed: u64,
+    /// Whether the verifier was explored.
+    pub verify: bool,
+    /// Cases answered.
+    pub cases: u64,
+    /// Of which the port skipped.
+    pub skipped: u64,
+    /// Of which it answered otherwise on an input the vectors call ambiguous.
+    pub acceptable: u64,
+    /// Restarts after faults.
+    pub restarts: usize,
+    /// Cases per second, generation and comparison included.
+    pub cases_per_second: f64,
+    /// Wall time.
+    pub duration_ms: u64,
+    /// The counterexample, if one was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterexample: Option<Counterexample>,
+    /// The first fault, if one happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<FaultFound>,
+    /// Why exploring stopped before `--cases`, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
+}
+
+impl ExploreReport {
+    /// 0 nothing found, 1 a counterexample or a fault.
+    pub fn exit_code(&self) -> i32 {
+        if self.counterexample.is_some() || self.fault.is_some() {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Progress: (cases answered, phase).
+pub type Progress<'a> = &'a mut dyn FnMut(u64, &str);
+
+/// A probe in flight, by case number.
+struct InFlight {
+    tape: Vec<u64>,
+    probe: Probe,
+}
+
+/// Explores the port.
+pub fn explore(
+    command: &AdapterCommand,
+    options: &ExploreOptions,
+    progress: Progress<'_>,
+) -> Result<ExploreReport, StartError> {
+    let started = Instant::now();
+    let mut session: Session<u64> = Session::start(
+        command,
+        SessionOptions {
+            timeout: options.timeout,
+            handshake_timeout: options.handshake_timeout,
+            max_restarts: options.max_restarts,
+            window: WINDOW,
+            scrubber: Arc::new(Scrubber::new(Vec::<&str>::new())),
+        },
+    )?;
+    let implementation = session.implementation().clone();
+    let verify = options.verify && implementation.has_feature("verify");
+    let mut seeds = SplitMix64::new(options.seed);
+    let mut in_flight: HashMap<u64, InFlight> = HashMap::new();
+    let mut passes: VecDeque<(User, Option<String>)> = VecDeque::new();
+    let mut verify_passes: VecDeque<(User, String, bool)> = VecDeque::new();
+    let (mut generated, mut answered, mut skipped, mut acceptable) = (0u64, 0u64, 0u64, 0u64);
+    let mut found: Option<(u64, InFlight, Value)> = None;
+    let mut fault: Option<FaultFound> = None;
+    let mut stopped = None;
+    let out_of_time = |started: &Instant| options.time.is_some_and(|t| started.elapsed() >= t);
+    loop {
+        let generating = found.is_none() && fault.is_none() && stopped.is_none();
+        while generating && generated < options.cases && in_flight.len() < AHEAD {
+            if out_of_time(&started) {
+                stopped = Some(format!(
+                    "--time {} s reached",
+                    options.time.map_or(0, |t| t.as_secs())
+                ));
+                break;
+            }
+            let mut tape = Tape::random(SplitMix64::new(seeds.next_u64()));
+            let probe = probe(&mut tape, verify);
+            session.push(generated, probe.request(&format!("explore-{generated}")));
+            in_flight.insert(
+                generated,
+                InFlight {
+                    tape: tape.used(),
+                    probe,
+                },
+            );
+            generated += 1;
+        }
+        let Some(event) = session.next_event() else {
+            break;
+        };
+        match event {
+            Event::Reply { tag, reply } => {
+                let Some(flight) = in_flight.remove(&tag) else {
+                    continue;
+                };
+                answered += 1;
+                if answered % 1024 == 0 {
+                    progress(answered, "exploring");
+                }
+                let parsed = Reply::parse(&reply, flight.probe.kind());
+                match flight.probe.judge(&parsed) {
+                    Verdict::Agrees => match (&flight.probe, &parsed) {
+                        (Probe::Hash(user), Reply::Hash(hash)) => {
+                            if passes.len() == PASSES_KEPT {
+                                passes.pop_front();
+                            }
+                            passes.push_back((user.clone(), hash.clone()));
+                        }
+                        (Probe::Verify(user, presented), Reply::Valid(valid)) => {
+                            if verify_passes.len() == PASSES_KEPT {
+                                verify_passes.pop_front();
+                            }
+                            let hash = flight.probe.presented_hash(presented);
+                            verify_passes.push_back((user.clone(), hash, *valid));
+                        }
+                        _ => {}
+                    },
+                    Verdict::Skipped => skipped += 1,
+                    Verdict::Acceptable => acceptable += 1,
+                    Verdict::Differs => {
+                        // The earliest case wins, whatever order faults left the replies in.
+                        if found.as_ref().is_none_or(|(case, _, _)| tag < *case) {
+                            found = Some((tag, flight, parsed.to_actual()));
+                        }
+                    }
+                }
+            }
+            Event::Fault { tag, fault: what } => {
+                answered += 1;
+                if fault.is_none() {
+                    fault = in_flight.get(&tag).map(|flight| FaultFound {
+                        case: tag,
+                        input: Value::Object(fields(flight.probe.user())),
+                        message: what.message,
+                    });
+                }
+                in_flight.remove(&tag);
+            }
+            Event::Exhausted { reason, .. } => {
+                stopped = Some(reason);
+                in_flight.clear();
+            }
+        }
+        if crate::process::interrupted().is_some() {
+            stopped = Some("interrupted".to_owned());
+            break;
+        }
+    }
+    let counterexample = found.map(|(case, flight, actual)| {
+        progress(answered, "shrinking");
+        let shrunk = shrink::shrink(
+            &mut session,
+            flight.tape,
+            flight.probe,
+            actual,
+            verify,
+            options.shrink_budget,
+        );
+        report::counterexample(
+            case,
+            shrunk,
+            report::Evidence {
+                hashes: passes.make_contiguous(),
+                decisions: verify_passes.make_contiguous(),
+            },
+            options.seed,
+        )
+    });
+    let restarts = session.restarts();
+    session.finish();
+    let elapsed = started.elapsed();
+    Ok(ExploreReport {
+        implementation,
+        command: command.display(),
+        seed: options.seed,
+        verify,
+        cases: answered,
+        skipped,
+        acceptable,
+        restarts,
+        cases_per_second: answered as f64 / elapsed.as_secs_f64().max(1e-9),
+        duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        counterexample,
+        fault,
+        stopped,
+    })
+}

@@ -1,0 +1,360 @@
+//! A shrunk counterexample diagnosed and written out: for a reader, and as a vector case.
+
+use serde_json::{json, Value};
+use userhash::Identity;
+use userhash_mistakes::{engine, Input, Mistake};
+use userhash_vectors::format::{
+    ExpectedError, ExpectedHash, GenerationCase, GenerationExpected, GenerationInput, Verdict,
+    VerifyCase, VerifyExpected, VerifyInput,
+};
+
+use super::gen::{Presented, User};
+use super::shrink::Shrunk;
+use super::{fields, reference, Counterexample, Expected, ExploreReport, Probe};
+
+fn input_of(user: &User) -> Input<'_> {
+    Input {
+        secret: &user.secret,
+        user_id: user.user_id.as_ref(),
+        email: user.email.as_ref(),
+    }
+}
+
+/// What the engine says of a hash counterexample.
+struct Diagnosed {
+    /// Named as `run` names: a pipeline reproduces this answer and every answer the port got
+    /// right during the exploration.
+    mistakes: Vec<Mistake>,
+    /// That pipeline.
+    pipeline: Option<String>,
+    /// Failing that, the pipelines that reproduce this answer alone: what the port did on
+    /// this input, which it does not do on every input (a right answer contradicts each).
+    only_here: Vec<String>,
+}
+
+/// Names the mistake behind a hash counterexample.
+fn diagnose(user: &User, actual: &Value, passes: &[(User, Option<String>)]) -> Diagnosed {
+    let none = Diagnosed {
+        mistakes: Vec::new(),
+        pipeline: None,
+        only_here: Vec::new(),
+    };
+    let answer = match actual.get("user_hash") {
+        Some(Value::String(hash)) => Some(hash.clone()),
+        Some(Value::Null) => None,
+        _ => return none,
+    };
+    let mut observations: Vec<(Input<'_>, Option<userhash_mistakes::Answer>)> = passes
+        .iter()
+        .map(|(user, hash)| (input_of(user), Some(hash.clone())))
+        .collect();
+    observations.push((input_of(user), Some(answer)));
+    let diagnosis = engine::explain_run(&observations);
+    let index = observations.len() - 1;
+    match diagnosis
+        .explained
+        .iter()
+        .find(|group| group.cases.contains(&index))
+    {
+        Some(group) => Diagnosed {
+            mistakes: group.pipeline.mistakes(),
+            pipeline: Some(group.pipeline.name()),
+            only_here: Vec::new(),
+        },
+        None => Diagnosed {
+            only_here: {
+                let mut names: Vec<String> = engine::explain(
+                    &input_of(user),
+                    &observations[index].1.clone().unwrap_or(None),
+                )
+                .iter()
+                .map(|pipeline| {
+                    pipeline
+                        .steps()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                })
+                .collect();
+                names.dedup();
+                names
+            },
+            ..none
+        },
+    }
+}
+
+/// The id a promoted case gets: stable for the input, new for every input (the HMAC of its
+/// JSON under a fixed key, as a stable digest).
+fn case_id(input: &Value) -> String {
+    let digest = userhash::Signer::new("userhash-check explore")
+        .map(|signer| {
+            signer
+                .sign_message(input.to_string().as_bytes())
+                .to_string()
+        })
+        .unwrap_or_default();
+    format!("explore-{}", &digest[..digest.len().min(8)])
+}
+
+/// The counterexample as a case of `user_hash.json` or `user_hash_verify.json`.
+pub fn vector_case(probe: &Probe, seed: u64) -> Value {
+    let user = probe.user();
+    let input = Value::Object(fields(user));
+    let id = case_id(&json!([input, probe.request("")]));
+    let description = format!("Found by userhash-check explore (seed {seed}).");
+    match probe {
+        Probe::Hash(user) => {
+            let expected = match reference(user) {
+                Err(class) => GenerationExpected::Error(ExpectedError {
+                    error: class.to_owned(),
+                }),
+                Ok(hash) => {
+                    let identity =
+                        Identity::from_json(user.user_id.as_ref(), user.email.as_ref()).ok();
+                    let message = identity
+                        .as_ref()
+                        .and_then(|identity| identity.message().map(str::to_owned));
+                    GenerationExpected::Hash(ExpectedHash {
+                        identity: identity
+                            .map_or("none", |identity| identity.kind().as_str())
+                            .to_owned(),
+                        message_utf8_hex: message
+                            .as_ref()
+                            .map(|m| m.bytes().map(|b| format!("{b:02x}")).collect()),
+                        message,
+                        user_hash: hash,
+                    })
+                }
+            };
+            let result = match expected {
+                GenerationExpected::Error(_) => Verdict::Invalid,
+                GenerationExpected::Hash(_) => Verdict::Valid,
+            };
+            serde_json::to_value(GenerationCase {
+                id,
+                description,
+                flags: Vec::new(),
+                result,
+                input: GenerationInput {
+                    secret: user.secret.clone(),
+                    user_id: user.user_id.clone(),
+                    email: user.email.clone(),
+                },
+                expected,
+            })
+            .unwrap_or(Value::Null)
+        }
+        Probe::Verify(user, presented) => {
+            let valid = matches!(presented, Presented::Correct);
+            serde_json::to_value(VerifyCase {
+                id,
+                description,
+                flags: Vec::new(),
+                result: if valid {
+                    Verdict::Valid
+                } else {
+                    Verdict::Invalid
+                },
+                input: VerifyInput {
+                    secret: user.secret.clone(),
+                    user_id: user.user_id.clone(),
+                    email: user.email.clone(),
+                    user_hash: probe.presented_hash(presented),
+                },
+                expected: VerifyExpected { valid },
+            })
+            .unwrap_or(Value::Null)
+        }
+    }
+}
+
+/// What the port got right: the evidence a name must agree with.
+pub(super) struct Evidence<'a> {
+    /// Users and the (correct) hashes the port gave them.
+    pub hashes: &'a [(User, Option<String>)],
+    /// Users, a presented hash and the (correct) decision the port made.
+    pub decisions: &'a [(User, String, bool)],
+}
+
+/// Names a verifier's wrong decision with the engine `run` uses: a wrong comparison (or a hash
+/// deviation of the verifier's own) that reproduces it and every right decision seen.
+fn diagnose_verifier(
+    user: &User,
+    presented: &str,
+    accepted: bool,
+    decisions: &[(User, String, bool)],
+) -> Vec<Mistake> {
+    let decision = |valid: bool| {
+        Some(if valid {
+            engine::Decision::Accepted
+        } else {
+            engine::Decision::Refused
+        })
+    };
+    let mut observations: Vec<engine::VerifyObservation<'_>> = decisions
+        .iter()
+        .map(|(user, hash, valid)| (input_of(user), hash.as_str(), decision(*valid)))
+        .collect();
+    observations.push((input_of(user), presented, decision(accepted)));
+    engine::explain_verify(&observations, &engine::Pipeline::default()).mistakes
+}
+
+/// The counterexample to report, diagnosed.
+pub(super) fn counterexample(
+    case: u64,
+    shrunk: Shrunk,
+    evidence: Evidence<'_>,
+    seed: u64,
+) -> Counterexample {
+    let mut decisions = evidence.decisions.to_vec();
+    decisions.extend(shrunk.decisions.iter().cloned());
+    let mut evidence = evidence.hashes.to_vec();
+    evidence.extend(shrunk.passes.iter().cloned());
+    let mut only_here = Vec::new();
+    let (diagnosis, explained_by) = match &shrunk.probe {
+        Probe::Hash(user) => {
+            let diagnosed = diagnose(user, &shrunk.actual, &evidence);
+            only_here = diagnosed.only_here;
+            (diagnosed.mistakes, diagnosed.pipeline)
+        }
+        Probe::Verify(user, presented) => match shrunk.actual.get("valid") {
+            Some(Value::Bool(accepted)) => (
+                diagnose_verifier(
+                    user,
+                    &shrunk.probe.presented_hash(presented),
+                    *accepted,
+                    &decisions,
+                ),
+                None,
+            ),
+            _ => (Vec::new(), None),
+        },
+    };
+    let expected = match shrunk.probe.expected() {
+        Expected::Hash(hash) => json!({ "user_hash": hash }),
+        Expected::Error(class) => json!({ "error": class }),
+        Expected::Valid(valid) => json!({ "valid": valid }),
+    };
+    let mut input = fields(shrunk.probe.user());
+    let presented = match &shrunk.probe {
+        Probe::Verify(_, presented) => {
+            input.insert(
+                "user_hash".into(),
+                json!(shrunk.probe.presented_hash(presented)),
+            );
+            Some(match presented {
+                Presented::Correct => "the correct hash".to_owned(),
+                Presented::Wrong(how, _) => (*how).to_owned(),
+            })
+        }
+        Probe::Hash(_) => None,
+    };
+    Counterexample {
+        case,
+        kind: shrunk.probe.kind(),
+        input: Value::Object(input),
+        expected,
+        actual: shrunk.actual.clone(),
+        presented,
+        shrink_steps: shrunk.steps,
+        shrink_requests: shrunk.requests,
+        hint: diagnosis.first().map(|mistake| mistake.hint().to_owned()),
+        explained_by,
+        only_here,
+        diagnosis,
+        vector_case: vector_case(&shrunk.probe, seed),
+    }
+}
+
+/// The readable report.
+pub fn render_human(report: &ExploreReport) -> String {
+    let mut out = String::new();
+    let name = &report.implementation.name;
+    match (&report.counterexample, &report.fault) {
+        (Some(found), _) => {
+            out.push_str(&format!(
+                "COUNTEREXAMPLE after {} cases (seed {}, case {}), shrunk in {} steps ({} requests) — {name}\n",
+                report.cases, report.seed, found.case, found.shrink_steps, found.shrink_requests
+            ));
+            out.push_str(&format!("  {}: {}\n", found.kind, found.input));
+            if let Some(presented) = &found.presented {
+                out.push_str(&format!("  presented: {presented}\n"));
+            }
+            out.push_str(&format!("  expected: {}\n", found.expected));
+            out.push_str(&format!("  actual:   {}\n", found.actual));
+            match (&found.explained_by, found.diagnosis.first()) {
+                (Some(pipeline), _) => out.push_str(&format!(
+                    "  diagnosis: {pipeline} (reproduces this answer and every answer the port got right)\n"
+                )),
+                (None, Some(_)) => out.push_str(&format!(
+                    "  diagnosis: {}\n",
+                    found
+                        .diagnosis
+                        .iter()
+                        .map(|m| m.name())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )),
+                (None, None) if !found.only_here.is_empty() => out.push_str(&format!(
+                    "  diagnosis: on this input the port answers as {} would, but not on every input \
+                     (it answered others right that this would change): a mistake made only on some inputs\n",
+                    found.only_here.join(" or ")
+                )),
+                (None, None) => out.push_str(
+                    "  diagnosis: no catalogued mistake explains it; compare the key and message bytes\n",
+                ),
+            }
+            if let Some(hint) = &found.hint {
+                out.push_str(&format!("  hint: {hint}\n"));
+            }
+            out.push_str(&format!(
+                "  as a vector case (for {}):\n",
+                found.kind.file_name()
+            ));
+            let pretty = serde_json::to_string_pretty(&found.vector_case).unwrap_or_default();
+            for line in pretty.lines() {
+                out.push_str(&format!("    {line}\n"));
+            }
+            out.push_str(&format!(
+                "  reproduce: userhash-check explore --seed {} --cases {}{} -- {}\n",
+                report.seed,
+                found.case + 1,
+                if report.verify { " --verify" } else { "" },
+                report.command
+            ));
+        }
+        (None, Some(fault)) => {
+            out.push_str(&format!(
+                "FAULT after {} cases (seed {}, case {}) — {name}\n  input: {}\n  {}\n",
+                report.cases, report.seed, fault.case, fault.input, fault.message
+            ));
+        }
+        (None, None) => {
+            out.push_str(&format!(
+                "NO COUNTEREXAMPLE in {} cases{} (seed {}, {:.0} cases/s) — {name}\n",
+                report.cases,
+                if report.verify {
+                    ", verify included"
+                } else {
+                    ""
+                },
+                report.seed,
+                report.cases_per_second
+            ));
+        }
+    }
+    if report.acceptable > 0 {
+        out.push_str(&format!(
+            "  {} answers differed on inputs the vectors call acceptable (warnings, not counterexamples)\n",
+            report.acceptable
+        ));
+    }
+    if report.skipped > 0 {
+        out.push_str(&format!("  {} cases skipped by the port\n", report.skipped));
+    }
+    if let Some(stopped) = &report.stopped {
+        out.push_str(&format!("  stopped: {stopped}\n"));
+    }
+    out
+}

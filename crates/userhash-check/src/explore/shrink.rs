@@ -1,0 +1,364 @@
+//! Shrinking a counterexample by editing its tape and re-asking the port.
+//!
+//! Candidates are tapes that are shortlex-smaller than the current one (a prefix, a block of
+//! choices deleted, a choice set to 0, halved or decremented), so shrinking terminates. They are
+//! sent a window at a time; the first candidate (in order, simplest edits first) on which the
+//! port still differs from the reference becomes the current one. A fault on a candidate is
+//! not a difference: it is skipped. The budget bounds the requests.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use super::gen::{Tape, User};
+use super::{probe, Probe, Verdict, WINDOW};
+use crate::classify::Reply;
+use crate::session::{Event, Session};
+
+/// A shrunk counterexample, with what shrinking learnt on the way.
+pub struct Shrunk {
+    /// The minimal probe.
+    pub probe: Probe,
+    /// The port's answer to it.
+    pub actual: Value,
+    /// Shrinks accepted.
+    pub steps: usize,
+    /// Requests sent.
+    pub requests: usize,
+    /// Users the port answered right while shrinking (evidence for the diagnosis).
+    pub passes: Vec<(User, Option<String>)>,
+    /// Verify decisions it got right while shrinking: user, presented hash, decision.
+    pub decisions: Vec<(User, String, bool)>,
+}
+
+/// How big a probe's input is: what a shrink must not increase (an edit of the tape can
+/// re-route a draw and lengthen a string, though the tape gets shorter).
+fn size(probe: &Probe) -> usize {
+    Value::Object(probe.request("")).to_string().len()
+}
+
+/// One kind of edit, applied at a position of the tape: each makes it shortlex-smaller.
+#[derive(Clone, Copy, Debug)]
+enum Edit {
+    /// Drop `n` choices.
+    Delete(usize),
+    /// Set `n` choices to 0.
+    Zero(usize),
+    /// Halve one choice.
+    Halve,
+    /// Take one from one choice.
+    Decrement,
+}
+
+/// The passes, biggest cuts first; a round runs them all, and rounds repeat while one helps.
+const PASSES: [Edit; 10] = [
+    Edit::Delete(16),
+    Edit::Delete(8),
+    Edit::Delete(4),
+    Edit::Delete(2),
+    Edit::Delete(1),
+    Edit::Zero(8),
+    Edit::Zero(2),
+    Edit::Zero(1),
+    Edit::Halve,
+    Edit::Decrement,
+];
+
+/// `tape` with `edit` at `at`, if that changes it.
+fn edited(tape: &[u64], edit: Edit, at: usize) -> Option<Vec<u64>> {
+    let len = tape.len();
+    match edit {
+        Edit::Delete(n) if at + n <= len => {
+            let mut out = tape[..at].to_vec();
+            out.extend_from_slice(&tape[at + n..]);
+            Some(out)
+        }
+        Edit::Zero(n) if at + n <= len && tape[at..at + n].iter().any(|&c| c > 0) => {
+            let mut out = tape.to_vec();
+            out[at..at + n].fill(0);
+            Some(out)
+        }
+        Edit::Halve if at < len && tape[at] > 1 => {
+            let mut out = tape.to_vec();
+            out[at] /= 2;
+            Some(out)
+        }
+        Edit::Decrement if at < len && tape[at] > 0 => {
+            let mut out = tape.to_vec();
+            out[at] -= 1;
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Shrinks the counterexample made from `tape`.
+///
+/// Each pass walks the tape: a window of candidates (the edit at the next positions) is sent
+/// at once; the first one on which the port still differs replaces the tape, and the pass goes
+/// on from that position (its edit may apply again there), so one request window does the
+/// work of many. Passes repeat until a whole round changes nothing or the budget is spent.
+pub fn shrink(
+    session: &mut Session<u64>,
+    tape: Vec<u64>,
+    found: Probe,
+    actual: Value,
+    verify: bool,
+    budget: usize,
+) -> Shrunk {
+    let mut current = (tape, found, actual);
+    let mut shrunk = Shrunk {
+        probe: current.1.clone(),
+        actual: Value::Null,
+        steps: 0,
+        requests: 0,
+        passes: Vec::new(),
+        decisions: Vec::new(),
+    };
+    // Two phases: any shortlex-smaller tape first (deleting choices can re-route later draws,
+    // so an input may grow on the way to a simpler structure), then only edits that do not
+    // make the input bigger, which polishes what the first phase left.
+    for polish in [false, true] {
+        let phase_budget = if polish { budget } else { budget / 2 };
+        let mut tried: HashSet<Vec<u64>> = HashSet::new();
+        'rounds: loop {
+            let mut improved = false;
+            for edit in PASSES {
+                let mut at = 0;
+                while at < current.0.len() {
+                    // The next window of candidates from `at` on that make a new probe.
+                    let mut batch: Vec<(usize, Vec<u64>, Probe)> = Vec::new();
+                    let mut next = at;
+                    while batch.len() < WINDOW && next < current.0.len() {
+                        if let Some(tape) = edited(&current.0, edit, next) {
+                            if tried.insert(tape.clone()) {
+                                let mut replay = Tape::replay(tape);
+                                let probe = probe(&mut replay, verify);
+                                if probe != current.1
+                                    && (!polish || size(&probe) <= size(&current.1))
+                                {
+                                    batch.push((next, replay.used(), probe));
+                                }
+                            }
+                        }
+                        next += 1;
+                    }
+                    if batch.is_empty() {
+                        break;
+                    }
+                    if shrunk.requests + batch.len() > phase_budget {
+                        break 'rounds;
+                    }
+                    match ask(session, &batch, &mut shrunk) {
+                        Asked::Exhausted => break 'rounds,
+                        Asked::Differs(index, actual) => {
+                            let (position, tape, probe) = batch.swap_remove(index);
+                            current = (tape, probe, actual);
+                            shrunk.steps += 1;
+                            improved = true;
+                            at = position;
+                        }
+                        Asked::NoneDiffers => at = next,
+                    }
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+    }
+    // Last, the user itself, field by field: a tape edit cannot shorten a string without
+    // re-routing every later draw, but the user can be edited directly (hash probes only: a
+    // verify probe's presented hash depends on the user).
+    let (mut probe, mut actual) = (current.1, current.2);
+    while let Probe::Hash(user) = &probe {
+        let batch: Vec<(usize, Vec<u64>, Probe)> = simpler_users(user)
+            .into_iter()
+            .map(Probe::Hash)
+            .filter(|candidate| size(candidate) < size(&probe))
+            .take(WINDOW)
+            .map(|candidate| (0, Vec::new(), candidate))
+            .collect();
+        if batch.is_empty() || shrunk.requests + batch.len() > budget {
+            break;
+        }
+        match ask(session, &batch, &mut shrunk) {
+            Asked::Differs(index, answer) => {
+                probe = batch[index].2.clone();
+                actual = answer;
+                shrunk.steps += 1;
+            }
+            Asked::NoneDiffers | Asked::Exhausted => break,
+        }
+    }
+    shrunk.probe = probe;
+    shrunk.actual = actual;
+    shrunk
+}
+
+/// Simpler strings than `text`, the biggest cuts first: empty, halves, one character less,
+/// then ASCII `a` in place of the other characters.
+fn simpler_strings(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    if chars.is_empty() {
+        return out;
+    }
+    out.push(String::new());
+    let half = chars.len() / 2;
+    if half > 0 {
+        out.push(chars[..half].iter().collect());
+        out.push(chars[half..].iter().collect());
+    }
+    for skip in 0..chars.len() {
+        out.push(
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, c)| *c)
+                .collect(),
+        );
+    }
+    if chars.iter().any(|&c| c != 'a') {
+        out.push("a".repeat(chars.len()));
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        if c != 'a' && c.is_ascii_alphanumeric() {
+            continue;
+        }
+        let mut edited = chars.clone();
+        edited[i] = 'a';
+        out.push(edited.into_iter().collect());
+    }
+    out
+}
+
+/// Users one field simpler than `user`.
+fn simpler_users(user: &User) -> Vec<User> {
+    let mut out = Vec::new();
+    for secret in simpler_strings(&user.secret) {
+        out.push(User {
+            secret,
+            ..user.clone()
+        });
+    }
+    let field_options = |value: &Option<Value>| -> Vec<Option<Value>> {
+        let mut options = vec![None];
+        match value {
+            Some(Value::String(text)) => {
+                options.extend(
+                    simpler_strings(text)
+                        .into_iter()
+                        .map(|t| Some(Value::from(t))),
+                );
+            }
+            Some(Value::Number(n)) => {
+                if let Some(n) = n.as_i64() {
+                    options.extend([0, n / 2, n - n.signum()].map(|m| Some(Value::from(m))));
+                } else if let Some(n) = n.as_u64() {
+                    options.extend([0, n / 2, n - 1].map(|m| Some(Value::from(m))));
+                }
+            }
+            _ => {}
+        }
+        options.retain(|option| option != value);
+        options
+    };
+    for user_id in field_options(&user.user_id) {
+        out.push(User {
+            user_id,
+            ..user.clone()
+        });
+    }
+    for email in field_options(&user.email) {
+        out.push(User {
+            email,
+            ..user.clone()
+        });
+    }
+    out
+}
+
+/// What a window of candidates showed.
+enum Asked {
+    /// The first candidate (by index) on which the port still differs, with its answer.
+    Differs(usize, Value),
+    NoneDiffers,
+    /// Restarts ran out: stop shrinking.
+    Exhausted,
+}
+
+/// Sends a window of candidates and reads every answer.
+fn ask(
+    session: &mut Session<u64>,
+    batch: &[(usize, Vec<u64>, Probe)],
+    shrunk: &mut Shrunk,
+) -> Asked {
+    for (index, (_, _, probe)) in batch.iter().enumerate() {
+        session.push(index as u64, probe.request("explore-shrink"));
+    }
+    shrunk.requests += batch.len();
+    let mut first: Option<(usize, Value)> = None;
+    let mut exhausted = false;
+    while let Some(event) = session.next_event() {
+        match event {
+            Event::Reply { tag, reply } => {
+                let index = tag as usize;
+                let Some((_, _, probe)) = batch.get(index) else {
+                    continue;
+                };
+                let parsed = Reply::parse(&reply, probe.kind());
+                match probe.judge(&parsed) {
+                    Verdict::Differs => {
+                        if first.as_ref().is_none_or(|(i, _)| index < *i) {
+                            first = Some((index, parsed.to_actual()));
+                        }
+                    }
+                    Verdict::Agrees => match (probe, &parsed) {
+                        (Probe::Hash(user), Reply::Hash(hash)) => {
+                            shrunk.passes.push((user.clone(), hash.clone()));
+                        }
+                        (Probe::Verify(user, presented), Reply::Valid(valid)) => {
+                            let hash = probe.presented_hash(presented);
+                            shrunk.decisions.push((user.clone(), hash, *valid));
+                        }
+                        _ => {}
+                    },
+                    Verdict::Acceptable | Verdict::Skipped => {}
+                }
+            }
+            // A fault on a candidate is not a difference; the session restarts the adapter.
+            Event::Fault { .. } => {}
+            Event::Exhausted { .. } => exhausted = true,
+        }
+    }
+    match (first, exhausted) {
+        (_, true) => Asked::Exhausted,
+        (Some((index, actual)), false) => Asked::Differs(index, actual),
+        (None, false) => Asked::NoneDiffers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_edit_is_shortlex_smaller() {
+        let tape = vec![5, 0, 9, 3, 1, 7, 2, 0, 0, 4];
+        let mut count = 0;
+        for edit in PASSES {
+            for at in 0..tape.len() + 2 {
+                if let Some(candidate) = edited(&tape, edit, at) {
+                    count += 1;
+                    let smaller = candidate.len() < tape.len()
+                        || (candidate.len() == tape.len() && candidate < tape);
+                    assert!(smaller, "{edit:?} at {at}: {candidate:?}");
+                }
+            }
+        }
+        assert!(count > 30);
+        assert!(PASSES.iter().all(|&edit| edited(&[], edit, 0).is_none()));
+    }
+}

@@ -1,0 +1,191 @@
+//! `userhash-check explore` end to end: it finds, shrinks and diagnoses wrong ports that pass
+//! every fixed vector (`tests/fixtures/explore_port.py`), finds verifier mistakes with
+//! `--verify`, is deterministic for a seed, and explores the reference port clean.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_userhash-check");
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn checker(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the checker runs")
+}
+
+/// `explore --format json` with `options`, against `adapter`.
+fn explore(options: &[&str], adapter: &[&str]) -> (i32, Value) {
+    let mut args = vec!["explore", "--format", "json"];
+    args.extend_from_slice(options);
+    args.push("--");
+    args.extend_from_slice(adapter);
+    let output = checker(&args);
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a JSON report ({e}): {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code().unwrap_or(-1), report)
+}
+
+const FIXTURE: &str = "crates/userhash-check/tests/fixtures/explore_port.py";
+
+#[test]
+fn the_fixtures_pass_every_fixed_vector() {
+    for mode in ["HANGUL_NFD", "LONG_SECRET", "ZERO_STRING_ABSENT"] {
+        let output = checker(&["run", "--", "python3", FIXTURE, mode]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{mode}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+}
+
+#[test]
+fn explore_finds_shrinks_and_diagnoses_what_the_vectors_miss() {
+    // (mode, a check of the shrunk input, the names it may be given "on this input only").
+    type Check = fn(&Value) -> bool;
+    let fixtures: [(&str, Check, &[&str]); 3] = [
+        (
+            "HANGUL_NFD",
+            |input| input["user_id"] == "\u{ac00}" || input["email"] == "\u{ac00}",
+            &["UNICODE_NORMALIZED (nfd)", "UNICODE_NORMALIZED (nfkd)"],
+        ),
+        (
+            "LONG_SECRET",
+            |input| {
+                let len = input["secret"].as_str().map_or(0, str::len);
+                (96..=128).contains(&len)
+            },
+            &["HAND_WRITTEN_HMAC (long-key-truncated)"],
+        ),
+        ("ZERO_STRING_ABSENT", |input| input["user_id"] == "0", &[]),
+    ];
+    for (mode, shrunk, fair) in fixtures {
+        let (code, report) = explore(
+            &["--seed", "7", "--cases", "10000"],
+            &["python3", FIXTURE, mode],
+        );
+        assert_eq!(code, 1, "{mode}: {report}");
+        let found = &report["counterexample"];
+        assert!(found.is_object(), "{mode}: nothing found: {report}");
+        assert!(found["case"].as_u64().is_some_and(|case| case < 10_000));
+        assert!(
+            shrunk(&found["input"]),
+            "{mode}: not shrunk: {}",
+            found["input"]
+        );
+        assert!(found["shrink_steps"]
+            .as_u64()
+            .is_some_and(|steps| steps > 0));
+        // Never a wrong name: no whole-run name (each port is right on other inputs), and the
+        // "this input only" names are the fair ones.
+        assert_eq!(found["diagnosis"], Value::Array(vec![]), "{mode}");
+        let named: Vec<&str> = found["only_here"]
+            .as_array()
+            .map(|names| names.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        assert!(
+            named.iter().all(|name| fair.contains(name)) && (fair.is_empty() || !named.is_empty()),
+            "{mode}: named {named:?}, fair {fair:?}"
+        );
+        // The case is ready to paste: the vector format, with the reference's answer.
+        let case = &found["vector_case"];
+        assert!(case["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("explore-")));
+        assert_eq!(case["input"], found["input"]);
+        assert_eq!(
+            case["expected"]["user_hash"],
+            found["expected"]["user_hash"]
+        );
+    }
+}
+
+#[test]
+fn a_seed_reproduces_a_run_exactly() {
+    let adapter = ["python3", FIXTURE, "ZERO_STRING_ABSENT"];
+    let (_, first) = explore(&["--seed", "11", "--cases", "3000"], &adapter);
+    let (_, again) = explore(&["--seed", "11", "--cases", "3000"], &adapter);
+    assert_eq!(first["counterexample"], again["counterexample"]);
+    assert_eq!(first["seed"], 11);
+}
+
+#[test]
+fn verify_explores_the_verifier() {
+    let broken = |mistake: &str| -> Value {
+        let (code, report) = explore(
+            &["--seed", "5", "--cases", "5000", "--verify"],
+            &[
+                "python3",
+                "crates/userhash-check/tests/fixtures/broken_port.py",
+                mistake,
+            ],
+        );
+        assert_eq!(code, 1, "{mistake}: {report}");
+        let found = report["counterexample"].clone();
+        assert_eq!(found["kind"], "verify", "{mistake}");
+        assert_eq!(found["actual"]["valid"], true, "{mistake}");
+        assert_eq!(found["vector_case"]["expected"]["valid"], false);
+        found
+    };
+    // Named by the engine `run` uses, from this decision and every right one seen.
+    for mistake in ["VERIFIER_ACCEPTS_OVERLONG", "VERIFIER_STRIPS_INPUT"] {
+        let found = broken(mistake);
+        assert_eq!(found["diagnosis"], serde_json::json!([mistake]), "{found}");
+    }
+    // An empty or one-digit hash accepted fits both a prefix check and an empty check: never
+    // a third name.
+    let found = broken("VERIFIER_ACCEPTS_PREFIX");
+    let names = found["diagnosis"].as_array().cloned().unwrap_or_default();
+    assert!(
+        names
+            .iter()
+            .all(|n| n == "VERIFIER_ACCEPTS_PREFIX" || n == "VERIFIER_ACCEPTS_EMPTY"),
+        "{found}"
+    );
+}
+
+#[test]
+fn the_reference_port_explores_clean() {
+    let (code, report) = explore(
+        &["--seed", "1", "--cases", "5000", "--verify"],
+        &[
+            "python3",
+            "crates/userhash-check/adapters/python/adapter.py",
+        ],
+    );
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["cases"], 5000);
+    assert!(report.get("counterexample").is_none());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = checker(&["explore", "--", "/nonexistent/adapter"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = checker(&[
+        "explore",
+        "--time",
+        "-1",
+        "--",
+        "python3",
+        FIXTURE,
+        "HANGUL_NFD",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+}
