@@ -16,7 +16,7 @@ use matrix::{Counts, Format, PortResult, Status};
 use userhash_check::ports::{substitute, Manifest, Port};
 
 /// Where `${BUILD_DIR}` points, and where the checker's reports are kept.
-fn build_dir() -> PathBuf {
+pub(crate) fn build_dir() -> PathBuf {
     util::target_dir().join("adapters")
 }
 

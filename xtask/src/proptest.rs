@@ -1,6 +1,8 @@
 //! `cargo xtask proptest [--cases N]` and the CI step `proptest`: the
 //! property tests (by convention `tests/properties.rs` of each crate that has
-//! them) with a larger case count than the everyday `cargo test`.
+//! them) with a larger case count than the everyday `cargo test`, then
+//! `userhash-check explore --verify` against every bundled reference port
+//! ([`EXPLORE_CASES`] cases each), which must find nothing.
 //!
 //! The count reaches the tests through `PROPTEST_CASES`, which proptest reads
 //! for every `ProptestConfig::default()`; a test that sets `cases` explicitly
@@ -49,6 +51,75 @@ pub fn crates_with_properties() -> Vec<String> {
     found
 }
 
+/// Cases `explore` sends to each bundled port.
+pub const EXPLORE_CASES: u64 = 20_000;
+
+/// The seed CI explores with: fixed, so a red step reproduces with the command it prints;
+/// `USERHASH_EXPLORE_SEED` explores elsewhere.
+pub const EXPLORE_SEED: u64 = 20_261_128;
+
+/// Explores every bundled port; `Err` lists the ports that showed a counterexample or fault.
+fn explore_ports() -> Result<String, String> {
+    let root = util::workspace_root();
+    let seed = match std::env::var("USERHASH_EXPLORE_SEED") {
+        Ok(text) => text
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("USERHASH_EXPLORE_SEED={text:?} is not a u64"))?,
+        Err(_) => EXPLORE_SEED,
+    };
+    let manifest = userhash_check::ports::Manifest::load(&root)?;
+    let checker = crate::ports::build_checker()?;
+    let build_dir = crate::ports::build_dir();
+    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let (mut explored, mut problems) = (Vec::new(), Vec::new());
+    for port in &manifest.ports {
+        if !port.runtime_available(&root) {
+            if in_ci {
+                problems.push(format!(
+                    "{}: runtime {} not installed",
+                    port.language, port.runtime
+                ));
+            }
+            continue;
+        }
+        if let Err(error) = port.build(&root, &build_dir) {
+            problems.push(format!("{}: build failed: {error}", port.language));
+            continue;
+        }
+        let mut cmd = std::process::Command::new(&checker);
+        cmd.current_dir(&root).args([
+            "explore",
+            "--verify",
+            "--cases",
+            &EXPLORE_CASES.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--",
+        ]);
+        cmd.args(port.command(&build_dir));
+        let cap = util::run_captured(&mut cmd)?;
+        if cap.success() {
+            explored.push(port.language.clone());
+        } else {
+            problems.push(format!(
+                "{} ({}):\n{}",
+                port.language,
+                cap.status,
+                util::tail(&cap.output, 60, 8_000)
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(format!(
+            "explored {} with {EXPLORE_CASES} cases each, seed {seed}",
+            explored.join(", ")
+        ))
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
 pub fn step(cases: u64) -> Outcome {
     let crates = crates_with_properties();
     if crates.is_empty() {
@@ -64,8 +135,21 @@ pub fn step(cases: u64) -> Outcome {
     if out.verdict == Verdict::Ok && passed == 0 {
         return Outcome::fail(format!("{}\nno property test ran", out.output));
     }
-    let note = format!("{} ({} cases; {})", out.note, cases, crates.join(", "));
-    out.note(note)
+    if out.verdict != Verdict::Ok {
+        return out;
+    }
+    match explore_ports() {
+        Ok(explored) => {
+            let note = format!(
+                "{} ({} cases; {}); {explored}",
+                out.note,
+                cases,
+                crates.join(", ")
+            );
+            out.note(note)
+        }
+        Err(problems) => Outcome::fail(format!("explore found something:\n{problems}")),
+    }
 }
 
 /// `cargo xtask proptest [--cases N]`.
