@@ -156,6 +156,24 @@ const CHECKER: &[(&str, &str)] = &[
     ),
 ];
 
+const EXPLORE_PYTHON: &str = "explore/python_port";
+const EXPLORE_C: &str = "explore/c_port";
+
+/// `explore` against reference ports (per case: criterion's throughput is the case count), with
+/// the cases per second each must reach.
+const EXPLORE: &[(&str, &str, f64)] = &[
+    (
+        EXPLORE_PYTHON,
+        "`explore --verify`, 5,000 cases, against the Python port",
+        20_000.0,
+    ),
+    (
+        EXPLORE_C,
+        "`explore --verify`, 5,000 cases, against the C port",
+        100_000.0,
+    ),
+];
+
 /// The checker may add at most this fraction to the port's own time (the hardening issue's
 /// target; it was 10 % before the adapter's exit was waited for instead of polled).
 const CHECKER_OVERHEAD_LIMIT: f64 = 0.05;
@@ -233,13 +251,15 @@ fn parse_elements(benchmark: &str) -> u64 {
 /// latest run). Missing benchmarks are left out; malformed files are errors.
 fn collect(criterion_dir: &Path, baseline: &str) -> Result<BTreeMap<String, Estimate>, String> {
     let mut found = BTreeMap::new();
-    for (id, _) in PER_HASH
+    let ids = PER_HASH
         .iter()
         .chain(HEX)
         .chain(BULK)
         .chain(JWT)
         .chain(CHECKER)
-    {
+        .map(|(id, _)| *id)
+        .chain(EXPLORE.iter().map(|(id, _, _)| *id));
+    for id in ids {
         let dir = criterion_dir.join(id).join(baseline);
         let estimates_path = dir.join("estimates.json");
         let Ok(estimates) = fs::read_to_string(&estimates_path) else {
@@ -609,6 +629,33 @@ fn render_checker(
         None => format!("n/a checker overhead: — (target < {limit:.0} %)"),
     };
     let _ = writeln!(out, "\n- {line}");
+    if EXPLORE.iter().any(|(id, _, _)| results.contains_key(*id)) {
+        let _ = writeln!(out, "\n#### `explore`: cases per second\n");
+        let _ = writeln!(out, "| benchmark | what | µs per case | cases per second |");
+        let _ = writeln!(out, "|---|---|--:|--:|");
+        let mut targets = Vec::new();
+        for (id, what, target) in EXPLORE {
+            let Some(estimate) = results.get(*id) else {
+                continue;
+            };
+            let per_second = 1e9 / estimate.median_ns;
+            let name = id.split_once('/').map_or(*id, |(_, function)| function);
+            let _ = writeln!(
+                out,
+                "| `{name}` | {what} | {:.1} | {per_second:.0} |",
+                estimate.median_ns / 1e3
+            );
+            targets.push(format!(
+                "- {} explore against the {name}: {per_second:.0} cases/s (target ≥ {target:.0})",
+                if per_second >= *target {
+                    "PASS"
+                } else {
+                    "MISS"
+                }
+            ));
+        }
+        let _ = writeln!(out, "\n{}", targets.join("\n"));
+    }
     Some(out)
 }
 
@@ -993,7 +1040,23 @@ mod tests {
     fn renders_the_checker_table_and_overhead() {
         let dir = util::TempDir::new("bench-checker").unwrap();
         checker_fixture(dir.path(), 156.0);
+        // 5,000 cases per iteration: 100 ms → 20 µs per case, 50,000 cases/s (a PASS for
+        // Python, a MISS for C); 40 ms → 8 µs, 125,000 cases/s.
+        write_fixture(dir.path(), EXPLORE_PYTHON, "new", 101e6, 100e6, 5_000);
+        write_fixture(dir.path(), EXPLORE_C, "new", 41e6, 40e6, 5_000);
         let results = collect(dir.path(), "new").unwrap();
+        let explore_text = render_checker(&results, &machine(), "x").unwrap();
+        assert!(explore_text.contains("| `python_port` | `explore --verify`, 5,000 cases, against the Python port | 20.0 | 50000 |"), "{explore_text}");
+        assert!(
+            explore_text
+                .contains("- PASS explore against the python_port: 50000 cases/s (target ≥ 20000)"),
+            "{explore_text}"
+        );
+        assert!(
+            explore_text
+                .contains("- PASS explore against the c_port: 125000 cases/s (target ≥ 100000)"),
+            "{explore_text}"
+        );
         assert_eq!(results[PORT_ALONE].median_ns, 150e6);
         let overhead = checker_overhead(&results).unwrap();
         assert!((overhead - 0.04).abs() < 1e-9, "{overhead}");

@@ -9,6 +9,9 @@
 //!
 //! The checker's overhead is `checker_with_python_port / python_port_alone - 1` (target: under
 //! 10%). `cargo xtask bench` reports it in docs/PERFORMANCE.md.
+//!
+//! Group `explore`: `userhash-check explore` (5,000 generated cases, `--verify`, fixed seed)
+//! against the Python and the C reference ports; criterion's throughput gives cases per second.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -113,5 +116,53 @@ fn overhead(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, overhead);
+/// The C port, built into `dir`; `None` without a C compiler or OpenSSL's headers.
+fn c_port(dir: &Path) -> Option<Vec<String>> {
+    let out = dir.join("userhash-c-adapter");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("adapters/c");
+    let built = Command::new("make")
+        .arg("-s")
+        .arg("-C")
+        .arg(&source)
+        .arg(format!("OUT={}", out.display()))
+        .status()
+        .is_ok_and(|status| status.success());
+    built.then(|| vec![out.display().to_string()])
+}
+
+const EXPLORE_CASES: u64 = 5_000;
+
+fn explore_run(argv: &[String]) {
+    let options = userhash_check::explore::ExploreOptions {
+        cases: EXPLORE_CASES,
+        seed: 20_261_128,
+        time: None,
+        verify: true,
+        timeout: std::time::Duration::from_secs(5),
+        handshake_timeout: std::time::Duration::from_secs(10),
+        max_restarts: 3,
+        shrink_budget: 0,
+    };
+    let command = AdapterCommand {
+        argv: argv.to_vec(),
+    };
+    let report = userhash_check::explore::explore(&command, &options, &mut |_, _| {})
+        .expect("the port starts");
+    assert_eq!(report.exit_code(), 0, "the reference port explores clean");
+}
+
+fn explore(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut group = c.benchmark_group("explore");
+    group.sample_size(10);
+    group.measurement_time(std::time::Duration::from_secs(5));
+    group.throughput(criterion::Throughput::Elements(EXPLORE_CASES));
+    group.bench_function("python_port", |b| b.iter(|| explore_run(&python_port())));
+    if let Some(c_port) = c_port(dir.path()) {
+        group.bench_function("c_port", |b| b.iter(|| explore_run(&c_port)));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, overhead, explore);
 criterion_main!(benches);
