@@ -312,16 +312,17 @@ impl serde::Serialize for WithUserId<'_> {
 
 /// A token that verified: its `user_id`, and its claims on demand.
 ///
-/// Verification parses the whole payload but keeps only `user_id`, `exp` and `nbf` (and every
-/// key, to refuse duplicates); [`Verified::claims`] builds the map when a caller wants it, so a
-/// server that only needs the user pays for no map.
+/// Verification parses the whole payload (into a stack buffer) but keeps only `user_id`, `exp`
+/// and `nbf` (and every key, to refuse duplicates); [`Verified::claims`] decodes the payload
+/// again and builds the map when a caller wants it, so a server that only needs the user pays
+/// for no map and no copy of the payload.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Verified {
+pub struct Verified<'t> {
     user_id: String,
-    payload: Vec<u8>,
+    payload_b64: &'t str,
 }
 
-impl Verified {
+impl Verified<'_> {
     /// The `user_id` claim (checked to be a non-empty string).
     pub fn user_id(&self) -> &str {
         &self.user_id
@@ -329,9 +330,13 @@ impl Verified {
 
     /// Every claim, in the token's order.
     pub fn claims(&self) -> Map<String, Value> {
-        // Already parsed once without error and without duplicate keys, so this cannot fail;
-        // an empty map would only hide a bug, never accept a token.
-        serde_json::from_slice(&self.payload).unwrap_or_default()
+        // Already decoded and parsed once without error and without duplicate keys, so this
+        // cannot fail; an empty map would only hide a bug, never accept a token.
+        URL_SAFE_NO_PAD
+            .decode(self.payload_b64)
+            .ok()
+            .and_then(|payload| serde_json::from_slice(&payload).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -382,7 +387,7 @@ impl JwtVerifier {
     /// assert_eq!(verifier.verify(&format!("{HEADER}.e30"), 0), Err(JwtError::Segments { found: 2 }));
     /// # Ok::<(), JwtError>(())
     /// ```
-    pub fn verify(&self, token: &str, now: i64) -> Result<Verified, JwtError> {
+    pub fn verify<'t>(&self, token: &'t str, now: i64) -> Result<Verified<'t>, JwtError> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(JwtError::TooLarge { found: token.len() });
         }
@@ -400,7 +405,13 @@ impl JwtVerifier {
         if !KNOWN_GOOD_HEADERS.contains(&header_b64) {
             check_header(header_b64)?;
         }
-        let payload_bytes = decode(payload_b64, "payload")?;
+        // A token of at most MAX_TOKEN_LEN bytes has a payload of at most 3/4 of that: decoded
+        // on the stack, no allocation.
+        let mut payload = [0u8; MAX_TOKEN_LEN / 4 * 3];
+        let payload_len = URL_SAFE_NO_PAD
+            .decode_slice(payload_b64, &mut payload)
+            .map_err(|_| JwtError::Base64 { segment: "payload" })?;
+        let payload_bytes = &payload[..payload_len];
         let mut signature = [0u8; TAG_LEN];
         let signature_ok = signature_b64.len() == SIGNATURE_B64_LEN
             && URL_SAFE_NO_PAD
@@ -416,7 +427,7 @@ impl JwtVerifier {
         if !bool::from(expected.ct_eq(&signature)) {
             return Err(JwtError::Signature);
         }
-        let checked = check_claims(&payload_bytes)?;
+        let checked = check_claims(payload_bytes)?;
         let user_id = match checked.user_id {
             Some(Value::String(id)) if !id.is_empty() => id,
             None | Some(Value::Null) | Some(Value::String(_)) => {
@@ -442,7 +453,7 @@ impl JwtVerifier {
         }
         Ok(Verified {
             user_id,
-            payload: payload_bytes,
+            payload_b64,
         })
     }
 }
@@ -529,6 +540,74 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
+/// The keys of an object seen so far: the first few in place (a token has a handful of
+/// claims), the rest in a sorted set (no quadratic scan for a hostile payload).
+#[derive(Default)]
+struct KeySet<'de> {
+    few: [Option<std::borrow::Cow<'de, str>>; 8],
+    many: std::collections::BTreeSet<std::borrow::Cow<'de, str>>,
+}
+
+impl<'de> KeySet<'de> {
+    /// Adds `key`; gives it back if it was already there.
+    fn insert(&mut self, key: std::borrow::Cow<'de, str>) -> Option<std::borrow::Cow<'de, str>> {
+        if self.few.iter().flatten().any(|seen| *seen == key) || self.many.contains(&key) {
+            return Some(key);
+        }
+        match self.few.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(key),
+            None => {
+                self.many.insert(key);
+            }
+        }
+        None
+    }
+}
+
+/// A JSON value read as strictly as `serde_json::Value` reads it (UTF-8 strings without lone
+/// surrogates, finite numbers, at most 128 levels), without building anything.
+struct Strict;
+
+impl<'de> de::Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Strict)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = Strict;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
+        while seq.next_element::<Strict>()?.is_some() {}
+        Ok(Strict)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
+        while map.next_entry::<Strict, Strict>()?.is_some() {}
+        Ok(Strict)
+    }
+}
+
 /// The claims pass of [`check_claims`]; the first key seen twice stops it (`Ok(Err(key))`).
 struct ClaimsCheck;
 
@@ -541,9 +620,7 @@ impl<'de> Visitor<'de> for ClaimsCheck {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
         let mut checked = CheckedClaims::default();
-        // A sorted set: no hashing for the usual handful of claims, and no quadratic scan
-        // for a hostile payload with thousands.
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = KeySet::default();
         while let Some(Key(key)) = access.next_key::<Key<'de>>()? {
             let slot = match &*key {
                 "user_id" => Some(&mut checked.user_id),
@@ -551,14 +628,16 @@ impl<'de> Visitor<'de> for ClaimsCheck {
                 "nbf" => Some(&mut checked.nbf),
                 _ => None,
             };
-            // Every value is read as a `Value`, even those dropped: skipping them with
-            // `IgnoredAny` would accept what `Verified::claims` then cannot parse (bytes that
-            // are not UTF-8, a lone surrogate escape, 1e400, nesting past 128 levels).
-            let value = access.next_value::<Value>()?;
-            if let Some(slot) = slot {
-                *slot = Some(value);
+            // The values dropped are read as strictly as a `Value` is (`Strict`): skipping
+            // them with `IgnoredAny` would accept what `Verified::claims` then cannot parse
+            // (bytes that are not UTF-8, a lone surrogate escape, 1e400, nesting past 128).
+            match slot {
+                Some(slot) => *slot = Some(access.next_value::<Value>()?),
+                None => {
+                    access.next_value::<Strict>()?;
+                }
             }
-            if let Some(key) = seen.replace(key) {
+            if let Some(key) = seen.insert(key) {
                 // Drain the rest so the caller can tell a duplicate from bad JSON.
                 while access
                     .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
@@ -633,7 +712,7 @@ mod tests {
         format!("{signed}.{}", URL_SAFE_NO_PAD.encode(tag))
     }
 
-    fn verify(token: &str, now: i64) -> Result<Verified, JwtError> {
+    fn verify(token: &str, now: i64) -> Result<Verified<'_>, JwtError> {
         JwtVerifier::new("secret")
             .expect("secret")
             .verify(token, now)
@@ -745,7 +824,10 @@ mod tests {
 
     #[test]
     fn claims_are_checked() {
-        let with = |payload: &str| verify(&forge("secret", r#"{"alg":"HS256"}"#, payload), 1000);
+        let with = |payload: &str| {
+            verify(&forge("secret", r#"{"alg":"HS256"}"#, payload), 1000)
+                .map(|verified| verified.user_id().to_owned())
+        };
         assert_eq!(
             with(r#"{"user_id":87}"#),
             Err(JwtError::UserIdType { found: "integer" })
@@ -837,11 +919,8 @@ mod tests {
                 String::from_utf8_lossy(payload)
             );
         }
-        let fine = verify(
-            &signed_over(br#"{"user_id":"87","deep":{"a":[1,{"b":null}]}}"#),
-            0,
-        )
-        .expect("valid");
+        let deep = signed_over(br#"{"user_id":"87","deep":{"a":[1,{"b":null}]}}"#);
+        let fine = verify(&deep, 0).expect("valid");
         assert_eq!(fine.claims()["deep"]["a"][1]["b"], Value::Null);
     }
 
