@@ -1457,9 +1457,13 @@ mod tests {
     }
 
     #[test]
-    fn all_is_catalogue_then_validation_then_verifier_then_wrong_platform_secret() {
+    fn all_is_catalogue_then_validation_then_verifier_then_jwt_then_wrong_platform_secret() {
         assert_eq!(
-            Mistake::CATALOGUE.len() + Mistake::VALIDATION.len() + Mistake::VERIFIER.len() + 1,
+            Mistake::CATALOGUE.len()
+                + Mistake::VALIDATION.len()
+                + Mistake::VERIFIER.len()
+                + Mistake::JWT.len()
+                + 1,
             Mistake::ALL.len()
         );
         assert_eq!(
@@ -1474,10 +1478,21 @@ mod tests {
             &Mistake::ALL[Mistake::CATALOGUE.len()..validation_end],
             Mistake::VALIDATION
         );
+        let verifier_end = validation_end + Mistake::VERIFIER.len();
         assert_eq!(
-            &Mistake::ALL[validation_end..Mistake::ALL.len() - 1],
+            &Mistake::ALL[validation_end..verifier_end],
             Mistake::VERIFIER
         );
+        assert_eq!(
+            &Mistake::ALL[verifier_end..Mistake::ALL.len() - 1],
+            Mistake::JWT
+        );
+        for &mistake in Mistake::JWT {
+            assert!(
+                mistake.variants().is_empty(),
+                "{mistake} is never recomputed as a hash"
+            );
+        }
         for &mistake in Mistake::CATALOGUE.iter().chain(Mistake::VALIDATION) {
             assert!(!mistake.variants().is_empty());
         }

@@ -191,17 +191,25 @@ impl Probe {
 
     /// Compares a parsed reply with the reference.
     pub fn judge(&self, reply: &Reply) -> Verdict {
-        let agrees = match (self.expected(), reply) {
+        self.judge_against(&self.expected(), reply)
+    }
+
+    /// [`Probe::judge`] with the reference's answer already computed.
+    pub fn judge_against(&self, expected: &Expected, reply: &Reply) -> Verdict {
+        let agrees = match (expected.clone(), reply) {
             (_, Reply::Skipped(_)) => return Verdict::Skipped,
             (Expected::Hash(hash), Reply::Hash(answer)) => hash == *answer,
             (Expected::Error(_), Reply::Error(_)) => true,
             (Expected::Valid(valid), Reply::Valid(answer)) => valid == *answer,
             _ => false,
         };
-        match (agrees, self.acceptable()) {
-            (true, _) => Verdict::Agrees,
-            (false, true) => Verdict::Acceptable,
-            (false, false) => Verdict::Differs,
+        // Whether the input is an acceptable ambiguity is asked only of a disagreement.
+        if agrees {
+            Verdict::Agrees
+        } else if self.acceptable() {
+            Verdict::Acceptable
+        } else {
+            Verdict::Differs
         }
     }
 }
@@ -339,10 +347,11 @@ impl ExploreReport {
 /// Progress: (cases answered, phase).
 pub type Progress<'a> = &'a mut dyn FnMut(u64, &str);
 
-/// A probe in flight, by case number.
+/// A probe in flight, by case number, with the reference's answer (computed once).
 struct InFlight {
     tape: Vec<u64>,
     probe: Probe,
+    expected: Expected,
 }
 
 /// Explores the port.
@@ -390,6 +399,7 @@ pub fn explore(
                 generated,
                 InFlight {
                     tape: tape.used(),
+                    expected: probe.expected(),
                     probe,
                 },
             );
@@ -408,7 +418,7 @@ pub fn explore(
                     progress(answered, "exploring");
                 }
                 let parsed = Reply::parse(&reply, flight.probe.kind());
-                match flight.probe.judge(&parsed) {
+                match flight.probe.judge_against(&flight.expected, &parsed) {
                     Verdict::Agrees => match (&flight.probe, &parsed) {
                         (Probe::Hash(user), Reply::Hash(hash)) => {
                             if passes.len() == PASSES_KEPT {
