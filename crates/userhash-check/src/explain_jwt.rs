@@ -33,30 +33,6 @@ pub struct JwtExplanation {
     pub notes: Vec<String>,
 }
 
-fn segment_json(token: &str, index: usize) -> Option<Map<String, Value>> {
-    use base64::Engine as _;
-    let segment = token.split('.').nth(index)?;
-    let mapped: String = segment
-        .trim_end_matches('=')
-        .chars()
-        .map(|c| match c {
-            '+' => '-',
-            '/' => '_',
-            other => other,
-        })
-        .collect();
-    let lenient = base64::engine::GeneralPurpose::new(
-        &base64::alphabet::URL_SAFE,
-        base64::engine::GeneralPurposeConfig::new()
-            .with_decode_allow_trailing_bits(true)
-            .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone),
-    );
-    match serde_json::from_slice(&lenient.decode(mapped).ok()?).ok()? {
-        Value::Object(map) => Some(map),
-        _ => None,
-    }
-}
-
 fn finding(mistake: Mistake) -> Finding {
     Finding {
         mistake,
@@ -70,8 +46,8 @@ pub fn explain(secret: &Secret, token: &str, now: i64) -> Result<JwtExplanation,
     let verifier = JwtVerifier::new(secret.expose())
         .map_err(|_| "the secret is empty: give the Messenger secret".to_owned())?;
     let verdict = verifier.verify(token, now);
-    let header = segment_json(token, 0);
-    let claims = segment_json(token, 1);
+    let header = jwt_mistakes::header_of(token);
+    let claims = jwt_mistakes::claims_of(token);
     let mut mistakes: Vec<Mistake> = Vec::new();
     let mut notes = Vec::new();
     if let Err(error) = &verdict {

@@ -260,11 +260,19 @@ fn compare_claims(
     }
 }
 
-/// The claims of a token, read leniently (no signature check): `None` when there is no JSON
-/// object to read.
+/// The claims of a token, read leniently (padding, the standard alphabet and spare bits
+/// forgiven; no signature check): `None` when there is no JSON object to read.
 pub fn claims_of(token: &str) -> Option<Map<String, Value>> {
-    let payload = token.split('.').nth(1)?;
-    object(&lenient_decode(payload)?)
+    segment_object(token, 1)
+}
+
+/// The header of a token, read as leniently as [`claims_of`] reads the claims.
+pub fn header_of(token: &str) -> Option<Map<String, Value>> {
+    segment_object(token, 0)
+}
+
+fn segment_object(token: &str, index: usize) -> Option<Map<String, Value>> {
+    object(&lenient_decode(token.split('.').nth(index)?)?)
 }
 
 /// How each variant of a key-handling mistake (the key stage's deviations: a hex-decoded,
