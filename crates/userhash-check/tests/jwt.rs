@@ -61,7 +61,12 @@ fn a_port_without_the_features_is_told_jwt_was_not_tested() {
     let run = |options: &[&str]| {
         let mut args = vec!["run"];
         args.extend_from_slice(options);
-        args.extend(["--", "python3", "crates/userhash-check/tests/fixtures/jwt_port.py", "NO_JWT"]);
+        args.extend([
+            "--",
+            "python3",
+            "crates/userhash-check/tests/fixtures/jwt_port.py",
+            "NO_JWT",
+        ]);
         Command::new(BIN)
             .args(&args)
             .current_dir(root())

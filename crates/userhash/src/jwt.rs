@@ -252,17 +252,8 @@ impl JwtSigner {
         };
         // The integer user_id is written in place rather than by cloning the claims.
         let mut payload = Vec::with_capacity(128);
-        let written = match &user_id {
-            None => serde_json::to_writer(&mut payload, claims),
-            Some(text) => serde_json::to_writer(
-                &mut payload,
-                &WithUserId {
-                    claims,
-                    user_id: text,
-                },
-            ),
-        };
-        written.map_err(|_| JwtError::Json { segment: "payload" })?;
+        write_claims(&mut payload, claims, user_id.as_deref())
+            .map_err(|_| JwtError::Json { segment: "payload" })?;
         self.token(&payload)
     }
 
@@ -286,6 +277,18 @@ impl JwtSigner {
             .encode_slice(tag, &mut token[signed_len + 1..])
             .map_err(|_| JwtError::Json { segment: "payload" })?;
         String::from_utf8(token).map_err(|_| JwtError::Json { segment: "payload" })
+    }
+}
+
+/// The claims as compact JSON, `user_id` replaced by `user_id` when given.
+fn write_claims<W: std::io::Write>(
+    out: W,
+    claims: &Map<String, Value>,
+    user_id: Option<&str>,
+) -> serde_json::Result<()> {
+    match user_id {
+        None => serde_json::to_writer(out, claims),
+        Some(user_id) => serde_json::to_writer(out, &WithUserId { claims, user_id }),
     }
 }
 
@@ -349,6 +352,9 @@ const KNOWN_GOOD_HEADERS: [&str; 3] = [
     "eyJhbGciOiJIUzI1NiJ9",
 ];
 
+/// Payloads up to this many bytes are decoded on the stack when verifying.
+const SMALL_PAYLOAD: usize = 512;
+
 /// The length of a 32-byte tag in base64url without padding.
 const SIGNATURE_B64_LEN: usize = 43;
 
@@ -405,13 +411,21 @@ impl JwtVerifier {
         if !KNOWN_GOOD_HEADERS.contains(&header_b64) {
             check_header(header_b64)?;
         }
-        // A token of at most MAX_TOKEN_LEN bytes has a payload of at most 3/4 of that: decoded
-        // on the stack, no allocation.
-        let mut payload = [0u8; MAX_TOKEN_LEN / 4 * 3];
+        // A typical payload is decoded on the stack, without an allocation; a large one on the
+        // heap (a stack buffer for the largest possible payload would be a 6 KiB memset per
+        // token).
+        let mut small = [0u8; SMALL_PAYLOAD];
+        let mut large = Vec::new();
+        let buffer: &mut [u8] = if payload_b64.len() / 4 * 3 + 3 <= SMALL_PAYLOAD {
+            &mut small
+        } else {
+            large.resize(payload_b64.len() / 4 * 3 + 3, 0);
+            &mut large
+        };
         let payload_len = URL_SAFE_NO_PAD
-            .decode_slice(payload_b64, &mut payload)
+            .decode_slice(payload_b64, buffer)
             .map_err(|_| JwtError::Base64 { segment: "payload" })?;
-        let payload_bytes = &payload[..payload_len];
+        let payload_bytes = &buffer[..payload_len];
         let mut signature = [0u8; TAG_LEN];
         let signature_ok = signature_b64.len() == SIGNATURE_B64_LEN
             && URL_SAFE_NO_PAD
