@@ -331,12 +331,18 @@ pub struct ExploreReport {
     /// Why exploring stopped before `--cases`, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// The signal that interrupted the exploration (a counterexample found before it is
+    /// reported unshrunk).
+    #[serde(skip)]
+    pub interrupted_by: Option<i32>,
 }
 
 impl ExploreReport {
     /// 0 nothing found, 1 a counterexample or a fault.
     pub fn exit_code(&self) -> i32 {
-        if self.counterexample.is_some() || self.fault.is_some() {
+        if let Some(signal) = self.interrupted_by {
+            128 + signal
+        } else if self.counterexample.is_some() || self.fault.is_some() {
             1
         } else {
             0
@@ -381,6 +387,7 @@ pub fn explore(
     let mut found: Option<(u64, InFlight, Value)> = None;
     let mut fault: Option<FaultFound> = None;
     let mut stopped = None;
+    let mut interrupted_by = None;
     let out_of_time = |started: &Instant| options.time.is_some_and(|t| started.elapsed() >= t);
     loop {
         let generating = found.is_none() && fault.is_none() && stopped.is_none();
@@ -461,20 +468,30 @@ pub fn explore(
                 in_flight.clear();
             }
         }
-        if crate::process::interrupted().is_some() {
-            stopped = Some("interrupted".to_owned());
+        if let Some(signal) = crate::process::interrupted() {
+            stopped = Some(format!(
+                "interrupted by {}",
+                crate::process::signal_name(signal)
+            ));
+            interrupted_by = Some(signal);
             break;
         }
     }
     let counterexample = found.map(|(case, flight, actual)| {
         progress(answered, "shrinking");
+        // Interrupted: report what was found as it is, without asking the port again.
+        let budget = if interrupted_by.is_some() {
+            0
+        } else {
+            options.shrink_budget
+        };
         let shrunk = shrink::shrink(
             &mut session,
             flight.tape,
             flight.probe,
             actual,
             verify,
-            options.shrink_budget,
+            budget,
         );
         report::counterexample(
             case,
@@ -503,5 +520,6 @@ pub fn explore(
         counterexample,
         fault,
         stopped,
+        interrupted_by,
     })
 }
