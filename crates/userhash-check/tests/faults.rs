@@ -495,3 +495,48 @@ fn python_peak(args: &[&str]) -> Value {
         .expect("python3 runs");
     serde_json::from_slice(&output.stdout).expect("JSON")
 }
+
+/// `explore` interrupted: the adapter's group dies, the report says so, the exit status is
+/// 128 + the signal.
+#[test]
+fn a_signal_stops_explore_too() {
+    let marker = marker("explore");
+    let mut child = Command::new(BIN)
+        .args(["explore", "--format", "json", "--seed", "1", "--"])
+        .args(["python3", FAULT_PORT, "fork-children"])
+        .current_dir(root())
+        .env("UHC_FAULT_MARK", &marker)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the checker starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while marked_processes(&marker).len() < 4 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let mut stdout = child.stdout.take().expect("stdout");
+    let output = wait_with_deadline(&mut child, Duration::from_secs(10));
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut text).expect("stdout read");
+    let report: Value = serde_json::from_str(&text).expect("a JSON report");
+    assert!(
+        report["stopped"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("interrupted by SIGINT")),
+        "{report}"
+    );
+    assert_eq!(left_over(&marker), Vec::<u32>::new(), "processes left");
+}

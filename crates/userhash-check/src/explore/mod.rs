@@ -367,7 +367,7 @@ pub fn explore(
     progress: Progress<'_>,
 ) -> Result<ExploreReport, StartError> {
     let started = Instant::now();
-    let mut session: Session<u64> = Session::start(
+    let session = Session::start(
         command,
         SessionOptions {
             timeout: options.timeout,
@@ -376,7 +376,33 @@ pub fn explore(
             window: WINDOW,
             scrubber: Arc::new(Scrubber::new(Vec::<&str>::new())),
         },
-    )?;
+    );
+    let mut session: Session<u64> = match (session, crate::process::interrupted()) {
+        (Ok(session), _) => session,
+        // A signal during the handshake: nothing explored, and the report says why.
+        (Err(_), Some(signal)) => {
+            return Ok(ExploreReport {
+                implementation: Implementation::unknown(),
+                command: command.display(),
+                seed: options.seed,
+                verify: options.verify,
+                cases: 0,
+                skipped: 0,
+                acceptable: 0,
+                restarts: 0,
+                cases_per_second: 0.0,
+                duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                counterexample: None,
+                fault: None,
+                stopped: Some(format!(
+                    "interrupted by {} before the adapter answered the handshake",
+                    crate::process::signal_name(signal)
+                )),
+                interrupted_by: Some(signal),
+            })
+        }
+        (Err(error), None) => return Err(error),
+    };
     let implementation = session.implementation().clone();
     let verify = options.verify && implementation.has_feature("verify");
     let mut seeds = SplitMix64::new(options.seed);
