@@ -489,13 +489,14 @@ fn cmd_explore(args: ExploreArgs) -> Result<i32, String> {
     }
     let report = result.map_err(|e| e.to_string())?;
     let text = match args.format {
-        ExploreFormat::Human => crate::explore::render_human(&report),
-        ExploreFormat::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+        ExploreFormat::Human => {
+            crate::report::human::sanitize(&crate::explore::render_human(&report))
+        }
+        ExploreFormat::Json => crate::report::json::escape_unsafe(
+            &serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
         ),
     };
-    write_output(None, &crate::report::human::sanitize(&text))?;
+    write_output(None, &text)?;
     Ok(report.exit_code())
 }
 

@@ -189,3 +189,47 @@ fn usage_errors_exit_2() {
     ]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// A port announcing the JWT features is explored on them too: generated claims to sign, and
+/// mutated tokens to verify (with --verify), judged by the reference and named.
+#[test]
+fn jwt_commands_are_explored_when_announced() {
+    const JWT_FIXTURE: &str = "crates/userhash-check/tests/fixtures/jwt_port.py";
+    for (mistake, kind, options) in [
+        (
+            "NUMERIC_USER_ID",
+            "user_jwt",
+            &["--seed", "4", "--cases", "5000"][..],
+        ),
+        (
+            "ALG_NONE_ACCEPTED",
+            "verify_jwt",
+            &["--seed", "4", "--cases", "5000", "--verify"][..],
+        ),
+        (
+            "EXP_NOT_CHECKED",
+            "verify_jwt",
+            &["--seed", "4", "--cases", "5000", "--verify"][..],
+        ),
+    ] {
+        let (code, report) = explore(options, &["python3", JWT_FIXTURE, mistake]);
+        assert_eq!(code, 1, "{mistake}: {report}");
+        assert!(report["commands"]
+            .as_array()
+            .is_some_and(|commands| commands.iter().any(|c| c == kind)));
+        let found = &report["counterexample"];
+        assert_eq!(found["kind"], kind, "{mistake}: {found}");
+        assert_eq!(found["diagnosis"], serde_json::json!([mistake]), "{found}");
+        assert_eq!(
+            found["vector_case"]["input"]["secret"],
+            found["input"]["secret"]
+        );
+    }
+    // The reference port signs and verifies exactly as the reference does.
+    let (code, report) = explore(
+        &["--seed", "4", "--cases", "5000", "--verify"],
+        &["python3", JWT_FIXTURE, "CORRECT"],
+    );
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["acceptable"], 0, "{report}");
+}

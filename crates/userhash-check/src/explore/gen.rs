@@ -201,6 +201,11 @@ fn text(tape: &mut Tape, max_chars: u64) -> String {
     }
 }
 
+/// Any text, as identifiers are drawn.
+pub fn any_text(tape: &mut Tape) -> String {
+    text(tape, 16)
+}
+
 /// An integer at the widths where ports round (2^53), wrap (2^31, 2^63) or sign-convert.
 fn integer(tape: &mut Tape) -> Value {
     let near = |tape: &mut Tape, base: i128| base + tape.draw(5) as i128 - 2;

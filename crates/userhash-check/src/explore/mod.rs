@@ -7,6 +7,7 @@
 //! port), diagnosed by the same engine as `run`, and printed with a ready-to-paste vector case.
 
 pub mod gen;
+pub mod jwt;
 mod report;
 mod shrink;
 
@@ -63,6 +64,21 @@ pub enum Probe {
     Hash(User),
     /// `verify` of a presented hash for the user.
     Verify(User, Presented),
+    /// `user_jwt` for the user's claims.
+    Jwt(jwt::JwtSign),
+    /// `verify_jwt` of a token at [`jwt::NOW`].
+    VerifyJwt(jwt::JwtCheck),
+}
+
+/// Which commands a run explores, besides `user_hash`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Kinds {
+    /// `verify` (with `--verify`, when announced).
+    pub verify: bool,
+    /// `user_jwt` (when announced).
+    pub jwt: bool,
+    /// `verify_jwt` (when announced).
+    pub verify_jwt: bool,
 }
 
 /// The reference's answer to a probe.
@@ -74,6 +90,8 @@ pub enum Expected {
     Error(&'static str),
     /// A verifier's decision.
     Valid(bool),
+    /// A token carrying these claims.
+    Token(Map<String, Value>),
 }
 
 /// How a port's reply compares with the reference.
@@ -105,18 +123,36 @@ fn fields(user: &User) -> Map<String, Value> {
 impl Probe {
     /// The protocol request.
     pub fn request(&self, id: &str) -> Map<String, Value> {
-        let (cmd, user) = match self {
-            Probe::Hash(user) => ("user_hash", user),
-            Probe::Verify(user, _) => ("verify", user),
-        };
         let mut request = Map::new();
-        request.insert("cmd".into(), json!(cmd));
+        request.insert("cmd".into(), json!(self.kind().as_str()));
         request.insert("id".into(), json!(id));
-        request.extend(fields(user));
-        if let Probe::Verify(_, presented) = self {
-            request.insert("user_hash".into(), json!(self.presented_hash(presented)));
-        }
+        request.extend(self.input());
         request
+    }
+
+    /// The request's fields, without `cmd` and `id`.
+    pub fn input(&self) -> Map<String, Value> {
+        match self {
+            Probe::Hash(user) => fields(user),
+            Probe::Verify(user, presented) => {
+                let mut input = fields(user);
+                input.insert("user_hash".into(), json!(self.presented_hash(presented)));
+                input
+            }
+            Probe::Jwt(sign) => {
+                let mut input = Map::new();
+                input.insert("secret".into(), json!(sign.user.secret));
+                input.insert("claims".into(), Value::Object(sign.claims.clone()));
+                input
+            }
+            Probe::VerifyJwt(check) => {
+                let mut input = Map::new();
+                input.insert("secret".into(), json!(check.user.secret));
+                input.insert("jwt".into(), json!(check.token));
+                input.insert("now".into(), json!(jwt::NOW));
+                input
+            }
+        }
     }
 
     pub(crate) fn presented_hash(&self, presented: &Presented) -> String {
@@ -133,6 +169,8 @@ impl Probe {
     pub fn user(&self) -> &User {
         match self {
             Probe::Hash(user) | Probe::Verify(user, _) => user,
+            Probe::Jwt(sign) => &sign.user,
+            Probe::VerifyJwt(check) => &check.user,
         }
     }
 
@@ -140,6 +178,8 @@ impl Probe {
         match self {
             Probe::Hash(_) => CaseKind::UserHash,
             Probe::Verify(..) => CaseKind::Verify,
+            Probe::Jwt(_) => CaseKind::Jwt,
+            Probe::VerifyJwt(_) => CaseKind::JwtVerify,
         }
     }
 
@@ -152,12 +192,26 @@ impl Probe {
             },
             Probe::Verify(_, Presented::Correct) => Expected::Valid(true),
             Probe::Verify(..) => Expected::Valid(false),
+            Probe::Jwt(sign) => match jwt::expected_claims(sign) {
+                Ok(claims) => Expected::Token(claims),
+                Err(class) => Expected::Error(class),
+            },
+            // No secret is no verifier: the port must refuse the request, as the reference does.
+            Probe::VerifyJwt(check) => match jwt::reference_verdict(check) {
+                Err(userhash::jwt::JwtError::EmptySecret) => Expected::Error("empty_secret"),
+                verdict => Expected::Valid(verdict.is_ok()),
+            },
         }
     }
 
     /// Whether a deviation on this probe is only a warning, as the vectors' `acceptable`
     /// cases say of the same inputs.
     fn acceptable(&self) -> bool {
+        match self {
+            Probe::Jwt(sign) => return jwt::sign_is_acceptable(sign),
+            Probe::VerifyJwt(check) => return jwt::check_is_acceptable(check),
+            Probe::Hash(_) | Probe::Verify(..) => {}
+        }
         let user = self.user();
         let blank = |v: &Option<Value>| {
             v.as_ref()
@@ -201,6 +255,10 @@ impl Probe {
             (Expected::Hash(hash), Reply::Hash(answer)) => hash == *answer,
             (Expected::Error(_), Reply::Error(_)) => true,
             (Expected::Valid(valid), Reply::Valid(answer)) => valid == *answer,
+            (Expected::Token(claims), Reply::Jwt(token)) => {
+                userhash_mistakes::jwt::judge_token(&self.user().secret, &claims, token)
+                    .is_correct()
+            }
             _ => false,
         };
         // Whether the input is an acceptable ambiguity is asked only of a disagreement.
@@ -226,12 +284,31 @@ fn reference_hash(user: &User) -> Option<String> {
     reference(user).ok().flatten()
 }
 
-/// A probe made from a tape: the user, then (when exploring the verifier and the user has a
-/// hash) what the verifier is shown.
-pub fn probe(tape: &mut Tape, verify: bool) -> Probe {
+/// A probe made from a tape: the user, then which command it is sent as (a draw only when
+/// there is a choice, so a tape means the same with and without other kinds), then what that
+/// command needs.
+pub fn probe(tape: &mut Tape, kinds: Kinds) -> Probe {
     let user = gen::user(tape);
-    if !verify || tape.draw(2) == 0 {
-        return Probe::Hash(user);
+    let mut choices = vec![CaseKind::UserHash];
+    for (on, kind) in [
+        (kinds.verify, CaseKind::Verify),
+        (kinds.jwt, CaseKind::Jwt),
+        (kinds.verify_jwt, CaseKind::JwtVerify),
+    ] {
+        if on {
+            choices.push(kind);
+        }
+    }
+    let kind = if choices.len() == 1 {
+        CaseKind::UserHash
+    } else {
+        choices[tape.draw(choices.len() as u64) as usize]
+    };
+    match kind {
+        CaseKind::Jwt => return Probe::Jwt(jwt::sign(tape, user)),
+        CaseKind::JwtVerify => return Probe::VerifyJwt(jwt::check(tape, user)),
+        CaseKind::UserHash => return Probe::Hash(user),
+        CaseKind::Verify => {}
     }
     match reference_hash(&user) {
         Some(correct) => {
@@ -310,6 +387,9 @@ pub struct ExploreReport {
     pub seed: u64,
     /// Whether the verifier was explored.
     pub verify: bool,
+    /// The commands explored: `user_hash`, and `verify`, `user_jwt`, `verify_jwt` when
+    /// announced (the verifiers with `--verify`).
+    pub commands: Vec<&'static str>,
     /// Cases answered.
     pub cases: u64,
     /// Of which the port skipped.
@@ -386,6 +466,7 @@ pub fn explore(
                 command: command.display(),
                 seed: options.seed,
                 verify: options.verify,
+                commands: Vec::new(),
                 cases: 0,
                 skipped: 0,
                 acceptable: 0,
@@ -404,7 +485,13 @@ pub fn explore(
         (Err(error), None) => return Err(error),
     };
     let implementation = session.implementation().clone();
-    let verify = options.verify && implementation.has_feature("verify");
+    // The JWT commands are explored when announced; verifiers (hash and JWT) with --verify.
+    let kinds = Kinds {
+        verify: options.verify && implementation.has_feature("verify"),
+        jwt: implementation.has_feature("jwt"),
+        verify_jwt: options.verify && implementation.has_feature("verify_jwt"),
+    };
+    let verify = kinds.verify;
     let mut seeds = SplitMix64::new(options.seed);
     let mut in_flight: HashMap<u64, InFlight> = HashMap::new();
     let mut passes: VecDeque<(User, Option<String>)> = VecDeque::new();
@@ -426,7 +513,7 @@ pub fn explore(
                 break;
             }
             let mut tape = Tape::random(SplitMix64::new(seeds.next_u64()));
-            let probe = probe(&mut tape, verify);
+            let probe = probe(&mut tape, kinds);
             session.push(generated, probe.request(&format!("explore-{generated}")));
             in_flight.insert(
                 generated,
@@ -483,7 +570,7 @@ pub fn explore(
                 if fault.is_none() {
                     fault = in_flight.get(&tag).map(|flight| FaultFound {
                         case: tag,
-                        input: Value::Object(fields(flight.probe.user())),
+                        input: Value::Object(flight.probe.input()),
                         message: what.message,
                     });
                 }
@@ -516,7 +603,7 @@ pub fn explore(
             flight.tape,
             flight.probe,
             actual,
-            verify,
+            kinds,
             budget,
         );
         report::counterexample(
@@ -537,6 +624,15 @@ pub fn explore(
         command: command.display(),
         seed: options.seed,
         verify,
+        commands: [
+            (true, "user_hash"),
+            (kinds.verify, "verify"),
+            (kinds.jwt, "user_jwt"),
+            (kinds.verify_jwt, "verify_jwt"),
+        ]
+        .into_iter()
+        .filter_map(|(on, command)| on.then_some(command))
+        .collect(),
         cases: answered,
         skipped,
         acceptable,

@@ -1,16 +1,18 @@
 //! A shrunk counterexample diagnosed and written out: for a reader, and as a vector case.
 
 use serde_json::{json, Value};
+use userhash::jwt::JwtSigner;
 use userhash::Identity;
 use userhash_mistakes::{engine, Input, Mistake};
 use userhash_vectors::format::{
-    ExpectedError, ExpectedHash, GenerationCase, GenerationExpected, GenerationInput, Verdict,
-    VerifyCase, VerifyExpected, VerifyInput,
+    ExpectedError, ExpectedHash, ExpectedToken, GenerationCase, GenerationExpected,
+    GenerationInput, JwtCase, JwtExpected, JwtInput, JwtVerifyCase, JwtVerifyExpected,
+    JwtVerifyInput, Verdict, VerifyCase, VerifyExpected, VerifyInput,
 };
 
 use super::gen::{Presented, User};
 use super::shrink::Shrunk;
-use super::{fields, reference, Counterexample, Expected, ExploreReport, Probe};
+use super::{reference, Counterexample, Expected, ExploreReport, Probe};
 
 fn input_of(user: &User) -> Input<'_> {
     Input {
@@ -97,13 +99,66 @@ fn case_id(input: &Value) -> String {
     format!("explore-{}", &digest[..digest.len().min(8)])
 }
 
-/// The counterexample as a case of `user_hash.json` or `user_hash_verify.json`.
+/// The counterexample as a case of the vector file its command reads.
 pub fn vector_case(probe: &Probe, seed: u64) -> Value {
-    let user = probe.user();
-    let input = Value::Object(fields(user));
-    let id = case_id(&json!([input, probe.request("")]));
+    let id = case_id(&Value::Object(probe.request("")));
     let description = format!("Found by userhash-check explore (seed {seed}).");
     match probe {
+        Probe::Jwt(sign) => {
+            let expected = match JwtSigner::new(&sign.user.secret)
+                .and_then(|signer| signer.sign(&sign.claims))
+            {
+                Ok(jwt) => JwtExpected::Token(ExpectedToken {
+                    header: userhash_mistakes::jwt::header_of(&jwt).unwrap_or_default(),
+                    claims: userhash_mistakes::jwt::claims_of(&jwt).unwrap_or_default(),
+                    jwt,
+                }),
+                Err(error) => JwtExpected::Error(ExpectedError {
+                    error: error.class().to_owned(),
+                }),
+            };
+            let result = match (&expected, super::jwt::sign_is_acceptable(sign)) {
+                (_, true) => Verdict::Acceptable,
+                (JwtExpected::Error(_), false) => Verdict::Invalid,
+                (JwtExpected::Token(_), false) => Verdict::Valid,
+            };
+            serde_json::to_value(JwtCase {
+                id,
+                description,
+                flags: Vec::new(),
+                result,
+                input: JwtInput {
+                    secret: sign.user.secret.clone(),
+                    claims: sign.claims.clone(),
+                },
+                expected,
+            })
+            .unwrap_or(Value::Null)
+        }
+        Probe::VerifyJwt(check) => {
+            let verdict = super::jwt::reference_verdict(check);
+            let result = match (&verdict, super::jwt::check_is_acceptable(check)) {
+                (_, true) => Verdict::Acceptable,
+                (Ok(()), false) => Verdict::Valid,
+                (Err(_), false) => Verdict::Invalid,
+            };
+            serde_json::to_value(JwtVerifyCase {
+                id,
+                description,
+                flags: Vec::new(),
+                result,
+                input: JwtVerifyInput {
+                    secret: check.user.secret.clone(),
+                    jwt: check.token.clone(),
+                    now: super::jwt::NOW,
+                },
+                expected: JwtVerifyExpected {
+                    valid: verdict.is_ok(),
+                    error: verdict.err().map(|error| error.class().to_owned()),
+                },
+            })
+            .unwrap_or(Value::Null)
+        }
         Probe::Hash(user) => {
             let expected = match reference(user) {
                 Err(class) => GenerationExpected::Error(ExpectedError {
@@ -218,6 +273,33 @@ pub(super) fn counterexample(
             only_here = diagnosed.only_here;
             (diagnosed.mistakes, diagnosed.pipeline)
         }
+        Probe::Jwt(_) => match (shrunk.probe.expected(), shrunk.actual.get("jwt")) {
+            (Expected::Token(claims), Some(Value::String(token))) => (
+                userhash_mistakes::jwt::judge_token(&shrunk.probe.user().secret, &claims, token)
+                    .mistakes,
+                None,
+            ),
+            (Expected::Error(class), Some(Value::String(_))) => (
+                match class {
+                    "missing_user_id" => vec![Mistake::MissingUserId],
+                    "empty_secret" => vec![Mistake::EmptySecretAccepted],
+                    _ => Vec::new(),
+                },
+                None,
+            ),
+            _ => (Vec::new(), None),
+        },
+        Probe::VerifyJwt(check) => match shrunk.actual.get("valid") {
+            Some(Value::Bool(true)) => (
+                userhash_mistakes::jwt::diagnose_accepted_token(
+                    &check.user.secret,
+                    &check.token,
+                    super::jwt::NOW,
+                ),
+                None,
+            ),
+            _ => (Vec::new(), None),
+        },
         Probe::Verify(user, presented) => match shrunk.actual.get("valid") {
             Some(Value::Bool(accepted)) => (
                 diagnose_verifier(
@@ -235,20 +317,16 @@ pub(super) fn counterexample(
         Expected::Hash(hash) => json!({ "user_hash": hash }),
         Expected::Error(class) => json!({ "error": class }),
         Expected::Valid(valid) => json!({ "valid": valid }),
+        Expected::Token(claims) => json!({ "claims": claims }),
     };
-    let mut input = fields(shrunk.probe.user());
+    let input = shrunk.probe.input();
     let presented = match &shrunk.probe {
-        Probe::Verify(_, presented) => {
-            input.insert(
-                "user_hash".into(),
-                json!(shrunk.probe.presented_hash(presented)),
-            );
-            Some(match presented {
-                Presented::Correct => "the correct hash".to_owned(),
-                Presented::Wrong(how, _) => (*how).to_owned(),
-            })
-        }
-        Probe::Hash(_) => None,
+        Probe::Verify(_, presented) => Some(match presented {
+            Presented::Correct => "the correct hash".to_owned(),
+            Presented::Wrong(how, _) => (*how).to_owned(),
+        }),
+        Probe::VerifyJwt(check) => Some(check.how.to_owned()),
+        Probe::Hash(_) | Probe::Jwt(_) => None,
     };
     Counterexample {
         case,

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::gen::{Tape, User};
-use super::{probe, Probe, Verdict, WINDOW};
+use super::{probe, Kinds, Probe, Verdict, WINDOW};
 use crate::classify::Reply;
 use crate::session::{Event, Session};
 
@@ -103,7 +103,7 @@ pub fn shrink(
     tape: Vec<u64>,
     found: Probe,
     actual: Value,
-    verify: bool,
+    kinds: Kinds,
     budget: usize,
 ) -> Shrunk {
     let mut current = (tape, found, actual);
@@ -133,7 +133,7 @@ pub fn shrink(
                         if let Some(tape) = edited(&current.0, edit, next) {
                             if tried.insert(tape.clone()) {
                                 let mut replay = Tape::replay(tape);
-                                let probe = probe(&mut replay, verify);
+                                let probe = probe(&mut replay, kinds);
                                 if probe != current.1
                                     && (!polish || size(&probe) <= size(&current.1))
                                 {

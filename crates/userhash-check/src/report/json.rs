@@ -9,6 +9,12 @@ use crate::run::RunReport;
 pub fn render(report: &RunReport) -> String {
     let text = serde_json::to_string_pretty(report)
         .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize the report: {e}\"}}"));
+    escape_unsafe(&text)
+}
+
+/// Serialized JSON with DEL, C1 controls and bidi overrides escaped as `\uXXXX` (see
+/// [`render`]), and a final newline: for every JSON document the checker prints.
+pub fn escape_unsafe(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1);
     for c in text.chars() {
         // C0 controls are JSON's to escape, and outside strings there are only ASCII

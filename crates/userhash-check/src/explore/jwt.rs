@@ -1,0 +1,252 @@
+//! Exploring Messenger JWTs: generated claims to sign, and tokens to verify made by mutating a
+//! correct one, each judged by `userhash::jwt` with the vectors' rules of what is mandatory.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+use userhash::hmac::PreKeyed;
+use userhash::jwt::{JwtError, JwtSigner, JwtVerifier, DEFAULT_LEEWAY};
+
+use super::gen::{self, Tape, User};
+
+/// The verifier's clock in every explored token: 2027-01-15T08:00:00Z, as in the vectors.
+pub const NOW: i64 = 1_800_000_000;
+
+/// Claims to sign: the user's identifiers, and some of `exp`, `nbf`, `iat`, a name and nested
+/// attributes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JwtSign {
+    /// The user (its secret signs).
+    pub user: User,
+    /// The claims, as the app has them.
+    pub claims: Map<String, Value>,
+}
+
+/// A token to verify at [`NOW`], and how it was made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JwtCheck {
+    /// The user (its secret verifies).
+    pub user: User,
+    /// The presented token.
+    pub token: String,
+    /// How it was made from a correct token.
+    pub how: &'static str,
+}
+
+/// Times around [`NOW`] where expiry and the leeway are decided.
+const OFFSETS: [i64; 10] = [3600, 300, 61, 59, 1, 0, -30, -59, -61, -3600];
+
+/// The claims for a user.
+pub fn sign(tape: &mut Tape, user: User) -> JwtSign {
+    let mut claims = Map::new();
+    if let Some(user_id) = &user.user_id {
+        claims.insert("user_id".into(), user_id.clone());
+    }
+    if let Some(email) = &user.email {
+        claims.insert("email".into(), email.clone());
+    }
+    if tape.draw(2) == 1 {
+        claims.insert("exp".into(), json!(NOW + tape_offset(tape)));
+    }
+    if tape.draw(4) == 1 {
+        claims.insert("iat".into(), json!(NOW - 600));
+    }
+    if tape.draw(3) == 1 {
+        claims.insert("name".into(), json!(gen::any_text(tape)));
+    }
+    if tape.draw(5) == 1 {
+        claims.insert(
+            "custom_attributes".into(),
+            json!({"plan": gen::any_text(tape), "seats": tape.draw(100), "beta": true}),
+        );
+    }
+    JwtSign { user, claims }
+}
+
+fn tape_offset(tape: &mut Tape) -> i64 {
+    OFFSETS[tape.draw(OFFSETS.len() as u64) as usize]
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `header.payload.signature` over any header and payload text, with HMAC-SHA-256 under `key`
+/// (or no signature).
+fn token(header: &str, payload: &str, key: Option<&[u8]>) -> String {
+    let signed = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
+    let signature = key.map_or_else(String::new, |key| {
+        b64(&PreKeyed::new(key).tag(signed.as_bytes()))
+    });
+    format!("{signed}.{signature}")
+}
+
+/// A token for the user, made by mutating a correct one.
+pub fn check(tape: &mut Tape, user: User) -> JwtCheck {
+    let key = user.secret.as_bytes().to_vec();
+    let user_id = match &user.user_id {
+        Some(Value::String(id)) if !id.is_empty() => id.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => "u".to_owned(),
+    };
+    let mut claims = Map::new();
+    claims.insert("user_id".into(), json!(user_id));
+    if let Some(Value::String(email)) = &user.email {
+        claims.insert("email".into(), json!(email));
+    }
+    let time = tape.draw(3);
+    if time >= 1 {
+        claims.insert("exp".into(), json!(NOW + tape_offset(tape)));
+    }
+    if time == 2 {
+        claims.insert("nbf".into(), json!(NOW - tape_offset(tape)));
+    }
+    let payload = Value::Object(claims.clone()).to_string();
+    const HS256: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let good = token(HS256, &payload, Some(&key));
+    let (how, token) = match tape.draw(14) {
+        0 | 1 => ("as signed", good),
+        2 => (
+            "alg none, no signature",
+            token(r#"{"alg":"none"}"#, &payload, None),
+        ),
+        3 => (
+            "signed with another secret",
+            token(HS256, &payload, Some(b"another secret")),
+        ),
+        4 => {
+            let mut other = claims.clone();
+            other.insert("user_id".into(), json!(format!("{user_id}x")));
+            let (head, tail) = good.split_once('.').unwrap_or_default();
+            let signature = tail.rsplit_once('.').map_or("", |(_, s)| s);
+            let _ = head;
+            (
+                "payload changed, signature kept",
+                format!(
+                    "{}.{}.{signature}",
+                    b64(HS256.as_bytes()),
+                    b64(Value::Object(other).to_string().as_bytes())
+                ),
+            )
+        }
+        5 => {
+            let (signed, signature) = good.rsplit_once('.').unwrap_or_default();
+            let keep = tape.draw(signature.len() as u64) as usize;
+            (
+                "signature truncated",
+                format!("{signed}.{}", &signature[..keep]),
+            )
+        }
+        6 => {
+            let signed = format!("{}.{}", b64(br#"{"alg":"HS512"}"#), b64(payload.as_bytes()));
+            use hmac::Mac as _;
+            let signature = hmac::Hmac::<sha2::Sha512>::new_from_slice(&key)
+                .map(|mut mac| {
+                    mac.update(signed.as_bytes());
+                    b64(&mac.finalize().into_bytes())
+                })
+                .unwrap_or_default();
+            (
+                "alg HS512, signed with the secret",
+                format!("{signed}.{signature}"),
+            )
+        }
+        7 => {
+            let signed = format!("{}.{}", STANDARD.encode(HS256), STANDARD.encode(&payload));
+            let signature = STANDARD.encode(PreKeyed::new(&key).tag(signed.as_bytes()));
+            (
+                "standard base64 with padding, signed over it",
+                format!("{signed}.{signature}"),
+            )
+        }
+        8 => (
+            "header typ first",
+            token(r#"{"typ":"JWT","alg":"HS256"}"#, &payload, Some(&key)),
+        ),
+        9 => ("a fourth segment", format!("{good}.e30")),
+        10 => (
+            "no signature segment",
+            good.rsplit_once('.')
+                .map(|(signed, _)| signed.to_owned())
+                .unwrap_or_default(),
+        ),
+        11 => ("a trailing newline", format!("{good}\n")),
+        12 => {
+            let duplicated = format!(r#"{{"user_id":{},"user_id":"admin"}}"#, json!(user_id));
+            (
+                "user_id twice, signed",
+                token(HS256, &duplicated, Some(&key)),
+            )
+        }
+        _ => {
+            let mut stringly = claims.clone();
+            stringly.insert("exp".into(), json!((NOW + tape_offset(tape)).to_string()));
+            (
+                "exp as a string, signed",
+                token(HS256, &Value::Object(stringly).to_string(), Some(&key)),
+            )
+        }
+    };
+    JwtCheck { user, token, how }
+}
+
+/// What the reference signs for these claims: the claims the token must carry, or the error
+/// class.
+pub fn expected_claims(sign: &JwtSign) -> Result<Map<String, Value>, &'static str> {
+    let token = JwtSigner::new(&sign.user.secret)
+        .and_then(|signer| signer.sign(&sign.claims))
+        .map_err(|error| error.class())?;
+    Ok(userhash_mistakes::jwt::claims_of(&token).unwrap_or_default())
+}
+
+/// The reference's verdict on a token.
+pub fn reference_verdict(check: &JwtCheck) -> Result<(), JwtError> {
+    JwtVerifier::new(&check.user.secret)
+        .and_then(|verifier| verifier.verify(&check.token, NOW).map(|_| ()))
+}
+
+/// Whether the token's `exp` or `nbf` is within two leeways of the clock, where verifiers may
+/// reasonably differ (the vectors' within-leeway cases are `acceptable`).
+fn near_the_clock(token: &str) -> bool {
+    let claims = userhash_mistakes::jwt::claims_of(token).unwrap_or_default();
+    let leeway = DEFAULT_LEEWAY as f64;
+    let now = NOW as f64;
+    let at = |name: &str| claims.get(name).and_then(Value::as_f64);
+    at("exp").is_some_and(|exp| (now - 2.0 * leeway..=now + leeway).contains(&exp))
+        || at("nbf").is_some_and(|nbf| (now - leeway..=now + 2.0 * leeway).contains(&nbf))
+}
+
+/// Whether a verifier may differ from the reference on this token with only a warning, by the
+/// 401 principle the vectors apply: accepting a token the secret's holder never signed, or an
+/// expired or not-yet-valid one (clear of the leeway), is mandatory to refuse; refusing a
+/// valid token clear of the leeway is a 401.
+pub fn check_is_acceptable(check: &JwtCheck) -> bool {
+    if near_the_clock(&check.token) {
+        return true;
+    }
+    match reference_verdict(check) {
+        Ok(()) => false,
+        Err(JwtError::Signature | JwtError::Expired | JwtError::NotYetValid) => false,
+        Err(JwtError::Segments { found }) => found >= 3,
+        Err(JwtError::Algorithm { .. }) => !check.token.ends_with('.'),
+        Err(JwtError::TimeType { claim }) => {
+            // A string exp in the past: accepting it means expiry is not checked.
+            let claims = userhash_mistakes::jwt::claims_of(&check.token).unwrap_or_default();
+            !claims
+                .get(claim)
+                .and_then(Value::as_str)
+                .and_then(|text| text.parse::<f64>().ok())
+                .is_some_and(|exp| claim == "exp" && (NOW as f64) >= exp + DEFAULT_LEEWAY as f64)
+        }
+        Err(_) => true,
+    }
+}
+
+/// Whether signing these claims differently is only a warning: an integer user_id above 2^53
+/// (JavaScript cannot hold it), as in the vectors.
+pub fn sign_is_acceptable(sign: &JwtSign) -> bool {
+    sign.claims
+        .get("user_id")
+        .and_then(|id| id.as_i64().map(i128::from).or(id.as_u64().map(i128::from)))
+        .is_some_and(|n| n.abs() > 1 << 53)
+}
