@@ -7,6 +7,14 @@ use super::super::{Apply, Deviation};
 use super::dev;
 use crate::{hex, Mistake};
 
+/// Each byte as two lowercase hex digits, `separator` between bytes.
+fn hex_joined(tag: &[u8], separator: &str) -> String {
+    tag.iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 /// Python's `repr(bytes)`: `b'...'`, printable ASCII as itself, `\\ \t \n \r` and the quote
 /// escaped, other bytes as `\xNN`; double quotes when the bytes hold a `'` and no `"`.
 fn python_bytes_repr(bytes: &[u8]) -> String {
@@ -96,22 +104,12 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         Mistake::DecoratedHex,
         "dash-upper",
         // C#'s BitConverter.ToString.
-        Apply::Output(|tag| {
-            tag.iter()
-                .map(|byte| format!("{byte:02X}"))
-                .collect::<Vec<_>>()
-                .join("-")
-        }),
+        Apply::Output(|tag| hex_joined(tag, "-").to_uppercase()),
     ),
     dev(
         Mistake::DecoratedHex,
         "colon",
-        Apply::Output(|tag| {
-            tag.iter()
-                .map(|byte| format!("{byte:02x}"))
-                .collect::<Vec<_>>()
-                .join(":")
-        }),
+        Apply::Output(|tag| hex_joined(tag, ":")),
     ),
     dev(
         Mistake::DecoratedHex,
@@ -145,12 +143,7 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         Mistake::DecoratedHex,
         "space",
         // Python's `digest.hex(" ")`.
-        Apply::Output(|tag| {
-            tag.iter()
-                .map(|byte| format!("{byte:02x}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        }),
+        Apply::Output(|tag| hex_joined(tag, " ")),
     ),
     dev(
         Mistake::DecoratedHex,
