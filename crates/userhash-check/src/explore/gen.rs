@@ -300,10 +300,19 @@ pub fn user(tape: &mut Tape) -> User {
 /// How a verifier is tested on a user: which hash it is shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Presented {
-    /// The correct hash: must be accepted.
-    Correct,
+    /// The correct hash (computed once, when the probe is drawn): must be accepted.
+    Correct(String),
     /// A hash it must refuse, and how it was made.
     Wrong(&'static str, String),
+}
+
+impl Presented {
+    /// The hash shown to the verifier.
+    pub fn hash(&self) -> &str {
+        match self {
+            Presented::Correct(hash) | Presented::Wrong(_, hash) => hash,
+        }
+    }
 }
 
 /// The hash a verifier is shown for a user whose correct hash is `correct`, and `other`, the
@@ -311,7 +320,7 @@ pub enum Presented {
 pub fn presented(tape: &mut Tape, correct: &str, other: &str) -> Presented {
     let digits: Vec<char> = correct.chars().collect();
     match tape.draw(9) {
-        0 | 1 => Presented::Correct,
+        0 | 1 => Presented::Correct(correct.to_owned()),
         2 => {
             let at = tape.draw(digits.len() as u64) as usize;
             let mut changed = digits.clone();

@@ -243,8 +243,5 @@ pub fn check_is_acceptable(check: &JwtCheck) -> bool {
 /// Whether signing these claims differently is only a warning: an integer user_id above 2^53
 /// (JavaScript cannot hold it), as in the vectors.
 pub fn sign_is_acceptable(sign: &JwtSign) -> bool {
-    sign.claims
-        .get("user_id")
-        .and_then(|id| id.as_i64().map(i128::from).or(id.as_u64().map(i128::from)))
-        .is_some_and(|n| n.abs() > 1 << 53)
+    super::beyond_doubles(sign.claims.get("user_id"))
 }

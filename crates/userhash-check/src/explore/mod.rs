@@ -136,7 +136,7 @@ impl Probe {
             Probe::Hash(user) => fields(user),
             Probe::Verify(user, presented) => {
                 let mut input = fields(user);
-                input.insert("user_hash".into(), json!(self.presented_hash(presented)));
+                input.insert("user_hash".into(), json!(presented.hash()));
                 input
             }
             Probe::Jwt(sign) => {
@@ -152,16 +152,6 @@ impl Probe {
                 input.insert("now".into(), json!(jwt::NOW));
                 input
             }
-        }
-    }
-
-    pub(crate) fn presented_hash(&self, presented: &Presented) -> String {
-        match (self, presented) {
-            (Probe::Verify(user, _), Presented::Correct) => {
-                reference_hash(user).unwrap_or_default()
-            }
-            (_, Presented::Wrong(_, hash)) => hash.clone(),
-            _ => String::new(),
         }
     }
 
@@ -190,7 +180,7 @@ impl Probe {
                 Ok(hash) => Expected::Hash(hash),
                 Err(class) => Expected::Error(class),
             },
-            Probe::Verify(_, Presented::Correct) => Expected::Valid(true),
+            Probe::Verify(_, Presented::Correct(_)) => Expected::Valid(true),
             Probe::Verify(..) => Expected::Valid(false),
             Probe::Jwt(sign) => match jwt::expected_claims(sign) {
                 Ok(claims) => Expected::Token(claims),
@@ -218,11 +208,6 @@ impl Probe {
                 .and_then(Value::as_str)
                 .is_some_and(|s| !s.is_empty() && s.chars().all(char::is_whitespace))
         };
-        let big = user
-            .user_id
-            .as_ref()
-            .and_then(|id| id.as_i64().map(i128::from).or(id.as_u64().map(i128::from)))
-            .is_some_and(|n| n.abs() > 1 << 53);
         let empty_user_id_with_email = user.user_id.as_ref().and_then(Value::as_str) == Some("")
             && user
                 .email
@@ -237,7 +222,7 @@ impl Probe {
         let uppercase = matches!(self, Probe::Verify(_, Presented::Wrong("uppercase", _)));
         blank(&user.user_id)
             || blank(&user.email)
-            || big
+            || beyond_doubles(user.user_id.as_ref())
             || empty_user_id_with_email
             || (user.secret.is_empty() && unidentified)
             || uppercase
@@ -270,6 +255,14 @@ impl Probe {
             Verdict::Differs
         }
     }
+}
+
+/// Whether a user_id is an integer a double cannot hold exactly (above 2^53): the vectors'
+/// `LargeInteger` ambiguity, for the hash and the JWT alike.
+pub(crate) fn beyond_doubles(user_id: Option<&Value>) -> bool {
+    user_id
+        .and_then(|id| id.as_i64().map(i128::from).or(id.as_u64().map(i128::from)))
+        .is_some_and(|n| n.abs() > 1 << 53)
 }
 
 /// The reference's hash, or the error class it rejects the input with.
@@ -326,6 +319,57 @@ pub fn probe(tape: &mut Tape, kinds: Kinds) -> Probe {
             Probe::Verify(user, presented)
         }
         None => Probe::Hash(user),
+    }
+}
+
+/// Answers the port got right: the evidence a name must agree with. Keeps the latest `cap`
+/// of each kind.
+#[derive(Clone, Debug)]
+pub(crate) struct Evidence {
+    cap: usize,
+    /// Users and the (correct) hashes the port gave them.
+    hashes: VecDeque<(User, Option<String>)>,
+    /// Users, a presented hash and the (correct) decision the port made.
+    decisions: VecDeque<(User, String, bool)>,
+}
+
+impl Evidence {
+    /// Evidence that keeps the latest `cap` answers of each kind.
+    pub(crate) fn keeping(cap: usize) -> Evidence {
+        Evidence {
+            cap,
+            hashes: VecDeque::new(),
+            decisions: VecDeque::new(),
+        }
+    }
+
+    /// Records a reply that agreed with the reference (hash and verify probes; JWT answers
+    /// are named from the token alone).
+    pub(crate) fn record(&mut self, probe: &Probe, reply: &Reply) {
+        match (probe, reply) {
+            (Probe::Hash(user), Reply::Hash(hash)) => {
+                if self.hashes.len() == self.cap {
+                    self.hashes.pop_front();
+                }
+                self.hashes.push_back((user.clone(), hash.clone()));
+            }
+            (Probe::Verify(user, presented), Reply::Valid(valid)) => {
+                if self.decisions.len() == self.cap {
+                    self.decisions.pop_front();
+                }
+                let hash = presented.hash().to_owned();
+                self.decisions.push_back((user.clone(), hash, *valid));
+            }
+            _ => {}
+        }
+    }
+
+    /// This evidence followed by `later`'s, all of both kept.
+    pub(crate) fn followed_by(mut self, later: Evidence) -> Evidence {
+        self.hashes.extend(later.hashes);
+        self.decisions.extend(later.decisions);
+        self.cap = self.cap.saturating_add(later.cap);
+        self
     }
 }
 
@@ -494,8 +538,7 @@ pub fn explore(
     let verify = kinds.verify;
     let mut seeds = SplitMix64::new(options.seed);
     let mut in_flight: HashMap<u64, InFlight> = HashMap::new();
-    let mut passes: VecDeque<(User, Option<String>)> = VecDeque::new();
-    let mut verify_passes: VecDeque<(User, String, bool)> = VecDeque::new();
+    let mut evidence = Evidence::keeping(PASSES_KEPT);
     let (mut generated, mut answered, mut skipped, mut acceptable) = (0u64, 0u64, 0u64, 0u64);
     let mut found: Option<(u64, InFlight, Value)> = None;
     let mut fault: Option<FaultFound> = None;
@@ -539,22 +582,7 @@ pub fn explore(
                 }
                 let parsed = Reply::parse(&reply, flight.probe.kind());
                 match flight.probe.judge_against(&flight.expected, &parsed) {
-                    Verdict::Agrees => match (&flight.probe, &parsed) {
-                        (Probe::Hash(user), Reply::Hash(hash)) => {
-                            if passes.len() == PASSES_KEPT {
-                                passes.pop_front();
-                            }
-                            passes.push_back((user.clone(), hash.clone()));
-                        }
-                        (Probe::Verify(user, presented), Reply::Valid(valid)) => {
-                            if verify_passes.len() == PASSES_KEPT {
-                                verify_passes.pop_front();
-                            }
-                            let hash = flight.probe.presented_hash(presented);
-                            verify_passes.push_back((user.clone(), hash, *valid));
-                        }
-                        _ => {}
-                    },
+                    Verdict::Agrees => evidence.record(&flight.probe, &parsed),
                     Verdict::Skipped => skipped += 1,
                     Verdict::Acceptable => acceptable += 1,
                     Verdict::Differs => {
@@ -606,15 +634,7 @@ pub fn explore(
             kinds,
             budget,
         );
-        report::counterexample(
-            case,
-            shrunk,
-            report::Evidence {
-                hashes: passes.make_contiguous(),
-                decisions: verify_passes.make_contiguous(),
-            },
-            options.seed,
-        )
+        report::counterexample(case, shrunk, evidence, options.seed)
     });
     let restarts = session.restarts();
     session.finish();

@@ -12,7 +12,7 @@ use userhash_vectors::format::{
 
 use super::gen::{Presented, User};
 use super::shrink::Shrunk;
-use super::{reference, Counterexample, Expected, ExploreReport, Probe};
+use super::{reference, Counterexample, Evidence, Expected, ExploreReport, Probe};
 
 fn input_of(user: &User) -> Input<'_> {
     Input {
@@ -201,7 +201,7 @@ pub fn vector_case(probe: &Probe, seed: u64) -> Value {
             .unwrap_or(Value::Null)
         }
         Probe::Verify(user, presented) => {
-            let valid = matches!(presented, Presented::Correct);
+            let valid = matches!(presented, Presented::Correct(_));
             serde_json::to_value(VerifyCase {
                 id,
                 description,
@@ -215,21 +215,13 @@ pub fn vector_case(probe: &Probe, seed: u64) -> Value {
                     secret: user.secret.clone(),
                     user_id: user.user_id.clone(),
                     email: user.email.clone(),
-                    user_hash: probe.presented_hash(presented),
+                    user_hash: presented.hash().to_owned(),
                 },
                 expected: VerifyExpected { valid },
             })
             .unwrap_or(Value::Null)
         }
     }
-}
-
-/// What the port got right: the evidence a name must agree with.
-pub(super) struct Evidence<'a> {
-    /// Users and the (correct) hashes the port gave them.
-    pub hashes: &'a [(User, Option<String>)],
-    /// Users, a presented hash and the (correct) decision the port made.
-    pub decisions: &'a [(User, String, bool)],
 }
 
 /// Names a verifier's wrong decision with the engine `run` uses: a wrong comparison (or a hash
@@ -259,17 +251,16 @@ fn diagnose_verifier(
 pub(super) fn counterexample(
     case: u64,
     shrunk: Shrunk,
-    evidence: Evidence<'_>,
+    evidence: Evidence,
     seed: u64,
 ) -> Counterexample {
-    let mut decisions = evidence.decisions.to_vec();
-    decisions.extend(shrunk.decisions.iter().cloned());
-    let mut evidence = evidence.hashes.to_vec();
-    evidence.extend(shrunk.passes.iter().cloned());
+    let mut evidence = evidence.followed_by(shrunk.evidence);
+    let hashes: &[(User, Option<String>)] = evidence.hashes.make_contiguous();
+    let decisions: &[(User, String, bool)] = evidence.decisions.make_contiguous();
     let mut only_here = Vec::new();
     let (diagnosis, explained_by) = match &shrunk.probe {
         Probe::Hash(user) => {
-            let diagnosed = diagnose(user, &shrunk.actual, &evidence);
+            let diagnosed = diagnose(user, &shrunk.actual, hashes);
             only_here = diagnosed.only_here;
             (diagnosed.mistakes, diagnosed.pipeline)
         }
@@ -302,12 +293,7 @@ pub(super) fn counterexample(
         },
         Probe::Verify(user, presented) => match shrunk.actual.get("valid") {
             Some(Value::Bool(accepted)) => (
-                diagnose_verifier(
-                    user,
-                    &shrunk.probe.presented_hash(presented),
-                    *accepted,
-                    &decisions,
-                ),
+                diagnose_verifier(user, presented.hash(), *accepted, decisions),
                 None,
             ),
             _ => (Vec::new(), None),
@@ -322,7 +308,7 @@ pub(super) fn counterexample(
     let input = shrunk.probe.input();
     let presented = match &shrunk.probe {
         Probe::Verify(_, presented) => Some(match presented {
-            Presented::Correct => "the correct hash".to_owned(),
+            Presented::Correct(_) => "the correct hash".to_owned(),
             Presented::Wrong(how, _) => (*how).to_owned(),
         }),
         Probe::VerifyJwt(check) => Some(check.how.to_owned()),

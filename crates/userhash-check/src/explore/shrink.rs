@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::gen::{Tape, User};
-use super::{probe, Kinds, Probe, Verdict, WINDOW};
+use super::{probe, Evidence, Kinds, Probe, Verdict, WINDOW};
 use crate::classify::Reply;
 use crate::session::{Event, Session};
 
@@ -25,10 +25,8 @@ pub struct Shrunk {
     pub steps: usize,
     /// Requests sent.
     pub requests: usize,
-    /// Users the port answered right while shrinking (evidence for the diagnosis).
-    pub passes: Vec<(User, Option<String>)>,
-    /// Verify decisions it got right while shrinking: user, presented hash, decision.
-    pub decisions: Vec<(User, String, bool)>,
+    /// What the port answered right while shrinking (evidence for the diagnosis), all of it.
+    pub evidence: Evidence,
 }
 
 /// How big a probe's input is: what a shrink must not increase (an edit of the tape can
@@ -112,8 +110,7 @@ pub fn shrink(
         actual: Value::Null,
         steps: 0,
         requests: 0,
-        passes: Vec::new(),
-        decisions: Vec::new(),
+        evidence: Evidence::keeping(usize::MAX),
     };
     // Two phases: any shortlex-smaller tape first (deleting choices can re-route later draws,
     // so an input may grow on the way to a simpler structure), then only edits that do not
@@ -315,16 +312,7 @@ fn ask(
                             first = Some((index, parsed.to_actual()));
                         }
                     }
-                    Verdict::Agrees => match (probe, &parsed) {
-                        (Probe::Hash(user), Reply::Hash(hash)) => {
-                            shrunk.passes.push((user.clone(), hash.clone()));
-                        }
-                        (Probe::Verify(user, presented), Reply::Valid(valid)) => {
-                            let hash = probe.presented_hash(presented);
-                            shrunk.decisions.push((user.clone(), hash, *valid));
-                        }
-                        _ => {}
-                    },
+                    Verdict::Agrees => shrunk.evidence.record(probe, &parsed),
                     Verdict::Acceptable | Verdict::Skipped => {}
                 }
             }
