@@ -34,6 +34,8 @@ use subtle::ConstantTimeEq;
 use crate::hmac::{PreKeyed, TAG_LEN};
 use crate::Error;
 
+mod base64url;
+
 /// `{"alg":"HS256","typ":"JWT"}`, base64url: the header every token this module signs carries.
 pub const HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
@@ -259,58 +261,63 @@ impl JwtSigner {
 
     /// `header.payload.signature` for the payload's JSON bytes.
     fn token(&self, payload: &[u8]) -> Result<String, JwtError> {
-        // One buffer, sized once, filled with `encode_slice` (the `String` encoders re-check
-        // UTF-8 chunk by chunk; the text is checked once at the end instead).
-        let payload_len = base64::encoded_len(payload.len(), false)
-            .ok_or(JwtError::Json { segment: "payload" })?;
-        let signed_len = HEADER.len() + 1 + payload_len;
+        // One buffer, sized once, encoded into in place; the text is checked as UTF-8 once at
+        // the end rather than per segment.
+        let signed_len = HEADER.len() + 1 + base64url::encoded_len(payload.len());
         let mut token = vec![0u8; signed_len + 1 + SIGNATURE_B64_LEN];
         token[..HEADER.len()].copy_from_slice(HEADER.as_bytes());
         token[HEADER.len()] = b'.';
-        let encoded = URL_SAFE_NO_PAD
-            .encode_slice(payload, &mut token[HEADER.len() + 1..signed_len])
-            .map_err(|_| JwtError::Json { segment: "payload" })?;
-        debug_assert_eq!(encoded, payload_len);
+        base64url::encode_into(payload, &mut token[HEADER.len() + 1..signed_len]);
         let tag = self.key.tag(&token[..signed_len]);
         token[signed_len] = b'.';
-        URL_SAFE_NO_PAD
-            .encode_slice(tag, &mut token[signed_len + 1..])
-            .map_err(|_| JwtError::Json { segment: "payload" })?;
+        base64url::encode_into(&tag, &mut token[signed_len + 1..]);
         String::from_utf8(token).map_err(|_| JwtError::Json { segment: "payload" })
     }
 }
 
-/// The claims as compact JSON, `user_id` replaced by `user_id` when given.
-fn write_claims<W: std::io::Write>(
-    out: W,
+/// The claims as compact JSON, byte for byte what `serde_json::to_writer` writes, with the
+/// value of `user_id` replaced by `user_id` when given.
+///
+/// Strings that need no escaping (every key and string a typical token carries) are copied
+/// whole; everything else goes through `serde_json`. Measured reason: `serde_json`'s string
+/// serializer was 12 % of signing a typical token (perf on `jwt/ours_sign`, three `write_all`
+/// calls and an escape-table walk per string), and signing had to reach 2× `jsonwebtoken`.
+fn write_claims(
+    out: &mut Vec<u8>,
     claims: &Map<String, Value>,
     user_id: Option<&str>,
 ) -> serde_json::Result<()> {
-    match user_id {
-        None => serde_json::to_writer(out, claims),
-        Some(user_id) => serde_json::to_writer(out, &WithUserId { claims, user_id }),
-    }
-}
-
-/// The claims with `user_id` replaced by its text, serialized in the claims' order.
-struct WithUserId<'a> {
-    claims: &'a Map<String, Value>,
-    user_id: &'a str,
-}
-
-impl serde::Serialize for WithUserId<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.claims.len()))?;
-        for (key, value) in self.claims {
-            if key == "user_id" {
-                map.serialize_entry(key, self.user_id)?;
-            } else {
-                map.serialize_entry(key, value)?;
-            }
+    out.push(b'{');
+    for (index, (key, value)) in claims.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
         }
-        map.end()
+        write_str(out, key)?;
+        out.push(b':');
+        match (user_id, value) {
+            (Some(user_id), _) if key == "user_id" => write_str(out, user_id)?,
+            (_, Value::String(text)) => write_str(out, text)?,
+            _ => serde_json::to_writer(&mut *out, value)?,
+        }
     }
+    out.push(b'}');
+    Ok(())
+}
+
+/// A JSON string: quoted as is when nothing in it needs escaping, else by `serde_json`.
+fn write_str(out: &mut Vec<u8>, text: &str) -> serde_json::Result<()> {
+    // The characters JSON requires escaped; `serde_json` escapes exactly these. A fold without
+    // an early exit, so the compiler checks many bytes per instruction.
+    let needs_escape = text.bytes().fold(false, |found, byte| {
+        found | (byte < 0x20) | (byte == b'"') | (byte == b'\\')
+    });
+    if needs_escape {
+        return serde_json::to_writer(out, text);
+    }
+    out.push(b'"');
+    out.extend_from_slice(text.as_bytes());
+    out.push(b'"');
+    Ok(())
 }
 
 /// A token that verified: its `user_id`, and its claims on demand.
@@ -713,6 +720,7 @@ impl<'de> Visitor<'de> for UniqueKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
 
     fn b64(text: &str) -> String {
@@ -735,6 +743,47 @@ mod tests {
     #[test]
     fn the_header_constant_is_the_header() {
         assert_eq!(HEADER, b64(r#"{"alg":"HS256","typ":"JWT"}"#));
+    }
+
+    /// Any JSON value: every escape class in strings, numbers of every kind, nesting.
+    fn any_json() -> impl Strategy<Value = Value> {
+        let text = "[\\x00-\\x7f\"\\\\\u{80}-\u{10ffff}]{0,12}";
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            text.prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                proptest::collection::vec((text, inner), 0..4)
+                    .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The hand-written payload writer is `serde_json`'s compact form, byte for byte.
+        #[test]
+        fn claims_are_written_as_serde_json_writes_them(
+            claims in proptest::collection::vec(("[\\x00-\\x7f\u{80}-\u{10ffff}]{0,10}", any_json()), 0..6)
+        ) {
+            let claims: Map<String, Value> = claims.into_iter().collect();
+            let mut ours = Vec::new();
+            write_claims(&mut ours, &claims, None).expect("writes");
+            prop_assert_eq!(ours, serde_json::to_vec(&claims).expect("serializes"));
+        }
+    }
+
+    #[test]
+    fn an_integer_user_id_is_written_as_its_digits_in_place() {
+        let claims = json!({"a\"": "\u{1}", "user_id": 87, "z": [1.5]});
+        let mut ours = Vec::new();
+        write_claims(&mut ours, claims.as_object().expect("object"), Some("87")).expect("writes");
+        assert_eq!(ours, br#"{"a\"":"\u0001","user_id":"87","z":[1.5]}"#);
     }
 
     #[test]
