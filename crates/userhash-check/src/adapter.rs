@@ -6,7 +6,8 @@
 //! memory), a drain keeping the last [`STDERR_TAIL`] bytes of stderr in a ring buffer (so a
 //! port that floods stderr never stalls), and a waiter that reports the process's exit (see
 //! [`crate::process`]). Lines are parsed as JSON by the receiver, one at a time, so the memory
-//! in flight is bounded by [`EVENTS_IN_FLIGHT`] raw lines.
+//! in flight is bounded by [`EVENTS_IN_FLIGHT`] batches of raw lines (each what one read of
+//! the pipe's buffer held, or one line up to [`MAX_LINE`]).
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -181,8 +182,8 @@ fn indent(text: &str) -> String {
 /// Something the reader or the waiter saw.
 #[derive(Debug)]
 enum Event {
-    /// A complete line, without its `\n`.
-    Line(Vec<u8>),
+    /// Complete lines, without their `\n`: every line already read when the first arrived.
+    Lines(VecDeque<Vec<u8>>),
     /// A line longer than [`MAX_LINE`]; the reader stopped reading there.
     TooLong,
     /// stdout closed.
@@ -245,6 +246,8 @@ pub struct Adapter {
     process: Process,
     writer: Option<Sender<String>>,
     events: Receiver<Event>,
+    /// Lines received and not yet parsed, oldest first.
+    lines: VecDeque<Vec<u8>>,
     /// How the process ended, once the waiter said so.
     exited: Option<String>,
     stderr: Arc<Mutex<Ring>>,
@@ -298,6 +301,7 @@ impl Adapter {
             process,
             writer: Some(writer),
             events,
+            lines: VecDeque::new(),
             exited: None,
             stderr: ring,
             stderr_done,
@@ -351,9 +355,14 @@ impl Adapter {
 
     /// Queues one request line (written by the writer thread).
     pub fn send(&mut self, request: &Value) {
+        self.send_lines(request.to_string());
+    }
+
+    /// Queues request lines, `\n`-separated without the last `\n`, to go out in one write.
+    pub fn send_lines(&mut self, lines: String) {
         if let Some(writer) = &self.writer {
             // A send error means the writer stopped (broken pipe); the reader will see EOF.
-            let _ = writer.send(request.to_string());
+            let _ = writer.send(lines);
         }
     }
 
@@ -364,14 +373,15 @@ impl Adapter {
             deadline = deadline.min(Instant::now() + EXIT_GRACE);
         }
         loop {
+            while let Some(line) = self.lines.pop_front() {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue; // blank lines are ignored
+                }
+                return parse_line(&self.scrubber.scrub_bytes(&line));
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             match self.events.recv_timeout(left) {
-                Ok(Event::Line(line)) => {
-                    if line.iter().all(u8::is_ascii_whitespace) {
-                        continue; // blank lines are ignored
-                    }
-                    return parse_line(&self.scrubber.scrub_bytes(&line));
-                }
+                Ok(Event::Lines(lines)) => self.lines = lines,
                 Ok(Event::TooLong) => {
                     return Received::Garbage(format!(
                         "a line longer than {MAX_LINE} bytes (the limit); the rest was not read"
@@ -454,14 +464,22 @@ impl Drop for Adapter {
     }
 }
 
-fn spawn_writer(mut stdin: ChildStdin) -> Sender<String> {
+fn spawn_writer(stdin: ChildStdin) -> Sender<String> {
     let (tx, rx) = mpsc::channel::<String>();
     thread::spawn(move || {
-        for line in rx {
-            if stdin.write_all(line.as_bytes()).is_err()
-                || stdin.write_all(b"\n").is_err()
-                || stdin.flush().is_err()
-            {
+        // Every line queued by the time the writer wakes goes out in one write: a pipelined
+        // session queues requests faster than one `write(2)` each (two, unbuffered: line and
+        // newline) could carry them, and each write wakes the adapter.
+        let mut stdin = io::BufWriter::with_capacity(64 * 1024, stdin);
+        while let Ok(first) = rx.recv() {
+            let mut line = Some(first);
+            while let Some(next) = line {
+                if stdin.write_all(next.as_bytes()).is_err() || stdin.write_all(b"\n").is_err() {
+                    return;
+                }
+                line = rx.try_recv().ok();
+            }
+            if stdin.flush().is_err() {
                 return;
             }
         }
@@ -519,23 +537,33 @@ pub fn read_capped_line(
     }
 }
 
+/// Lines sent to the receiver in one event at most.
+const LINES_PER_EVENT: usize = 256;
+
 fn spawn_reader(stdout: impl Read + Send + 'static, events: SyncSender<Event>) {
     thread::spawn(move || {
         let mut reader = BufReader::with_capacity(64 * 1024, stdout);
         let mut line = Vec::new();
         loop {
-            let event = match read_capped_line(&mut reader, &mut line, MAX_LINE) {
-                Ok(LineRead::Line) => Event::Line(std::mem::take(&mut line)),
-                Ok(LineRead::TooLong) => {
-                    let _ = events.send(Event::TooLong);
-                    return;
+            // The first line may wait for the adapter; the lines already in the buffer behind
+            // it go in the same event, so a pipelined session wakes its receiver once per read,
+            // not once per reply. A batch holds at most one line longer than the buffer.
+            let mut lines = VecDeque::new();
+            let end = loop {
+                match read_capped_line(&mut reader, &mut line, MAX_LINE) {
+                    Ok(LineRead::Line) => lines.push_back(std::mem::take(&mut line)),
+                    Ok(LineRead::TooLong) => break Some(Event::TooLong),
+                    Ok(LineRead::Eof) | Err(_) => break Some(Event::Eof),
                 }
-                Ok(LineRead::Eof) | Err(_) => {
-                    let _ = events.send(Event::Eof);
-                    return;
+                if lines.len() == LINES_PER_EVENT || !reader.buffer().contains(&b'\n') {
+                    break None;
                 }
             };
-            if events.send(event).is_err() {
+            if !lines.is_empty() && events.send(Event::Lines(lines)).is_err() {
+                return;
+            }
+            if let Some(end) = end {
+                let _ = events.send(end);
                 return;
             }
         }
