@@ -158,6 +158,10 @@ const CHECKER: &[(&str, &str)] = &[
 
 const EXPLORE_PYTHON: &str = "explore/python_port";
 const EXPLORE_C: &str = "explore/c_port";
+/// The C-port run timed on the process's CPU clock: the checker's own CPU per case.
+const EXPLORE_CPU: &str = "explore/checker_cpu_c_port";
+/// The checker's CPU per explored case may be at most this (the explore issue's target).
+const EXPLORE_CPU_LIMIT_US: f64 = 2.0;
 
 /// `explore` against reference ports (per case: criterion's throughput is the case count), with
 /// the cases per second each must reach.
@@ -258,7 +262,8 @@ fn collect(criterion_dir: &Path, baseline: &str) -> Result<BTreeMap<String, Esti
         .chain(JWT)
         .chain(CHECKER)
         .map(|(id, _)| *id)
-        .chain(EXPLORE.iter().map(|(id, _, _)| *id));
+        .chain(EXPLORE.iter().map(|(id, _, _)| *id))
+        .chain([EXPLORE_CPU]);
     for id in ids {
         let dir = criterion_dir.join(id).join(baseline);
         let estimates_path = dir.join("estimates.json");
@@ -648,6 +653,23 @@ fn render_checker(
             targets.push(format!(
                 "- {} explore against the {name}: {per_second:.0} cases/s (target ≥ {target:.0})",
                 if per_second >= *target {
+                    "PASS"
+                } else {
+                    "MISS"
+                }
+            ));
+        }
+        if let Some(estimate) = results.get(EXPLORE_CPU) {
+            let cpu_us = estimate.median_ns / 1e3;
+            let _ = writeln!(
+                out,
+                "| `checker_cpu_c_port` | the C-port run on the process's CPU clock: the \
+                 checker's CPU per case, all its threads, not the port's | {cpu_us:.1} | — |"
+            );
+            targets.push(format!(
+                "- {} checker CPU per explored case: {cpu_us:.1} µs (target ≤ \
+                 {EXPLORE_CPU_LIMIT_US:.0} µs)",
+                if cpu_us <= EXPLORE_CPU_LIMIT_US {
                     "PASS"
                 } else {
                     "MISS"
@@ -1044,6 +1066,7 @@ mod tests {
         // Python, a MISS for C); 40 ms → 8 µs, 125,000 cases/s.
         write_fixture(dir.path(), EXPLORE_PYTHON, "new", 101e6, 100e6, 5_000);
         write_fixture(dir.path(), EXPLORE_C, "new", 41e6, 40e6, 5_000);
+        write_fixture(dir.path(), EXPLORE_CPU, "new", 31e6, 30e6, 5_000);
         let results = collect(dir.path(), "new").unwrap();
         let explore_text = render_checker(&results, &machine(), "x").unwrap();
         assert!(explore_text.contains("| `python_port` | `explore --verify`, 5,000 cases, against the Python port | 20.0 | 50000 |"), "{explore_text}");
@@ -1055,6 +1078,10 @@ mod tests {
         assert!(
             explore_text
                 .contains("- PASS explore against the c_port: 125000 cases/s (target ≥ 100000)"),
+            "{explore_text}"
+        );
+        assert!(
+            explore_text.contains("- MISS checker CPU per explored case: 6.0 µs (target ≤ 2 µs)"),
             "{explore_text}"
         );
         assert_eq!(results[PORT_ALONE].median_ns, 150e6);

@@ -12,6 +12,8 @@
 //!
 //! Group `explore`: `userhash-check explore` (5,000 generated cases, `--verify`, fixed seed)
 //! against the Python and the C reference ports; criterion's throughput gives cases per second.
+//! `checker_cpu_c_port` times the same C-port run on the process's CPU clock instead of the
+//! wall clock: the checker's own CPU per case, every thread counted, the port (a child) not.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -151,6 +153,16 @@ fn explore_run(argv: &[String]) {
     assert_eq!(report.exit_code(), 0, "the reference port explores clean");
 }
 
+/// CPU time used by this process so far, all threads.
+#[cfg(unix)]
+fn process_cpu() -> std::time::Duration {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    std::time::Duration::new(
+        u64::try_from(now.tv_sec).unwrap_or(0),
+        u32::try_from(now.tv_nsec).unwrap_or(0),
+    )
+}
+
 fn explore(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut group = c.benchmark_group("explore");
@@ -160,6 +172,16 @@ fn explore(c: &mut Criterion) {
     group.bench_function("python_port", |b| b.iter(|| explore_run(&python_port())));
     if let Some(c_port) = c_port(dir.path()) {
         group.bench_function("c_port", |b| b.iter(|| explore_run(&c_port)));
+        #[cfg(unix)]
+        group.bench_function("checker_cpu_c_port", |b| {
+            b.iter_custom(|iterations| {
+                let start = process_cpu();
+                for _ in 0..iterations {
+                    explore_run(&c_port);
+                }
+                process_cpu().saturating_sub(start)
+            })
+        });
     }
     group.finish();
 }
