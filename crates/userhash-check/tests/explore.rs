@@ -1,6 +1,7 @@
 //! `userhash-check explore` end to end: it finds, shrinks and diagnoses wrong ports that pass
 //! every fixed vector (`tests/fixtures/explore_port.py`), finds verifier mistakes with
-//! `--verify`, is deterministic for a seed, and explores the reference port clean.
+//! `--verify`, is deterministic for a seed, explores the reference port clean, and keeps its
+//! memory flat in the number of cases.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -232,4 +233,58 @@ fn jwt_commands_are_explored_when_announced() {
     );
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["acceptable"], 0, "{report}");
+}
+
+/// The checker's peak resident memory (VmHWM, KiB) while it explores `cases` cases of the
+/// reference Python port, read from /proc as it runs (the last reading before it exits).
+#[cfg(target_os = "linux")]
+fn peak_memory_kib(cases: u64) -> u64 {
+    let mut child = Command::new(BIN)
+        .args(["explore", "--verify", "--seed", "7", "--cases"])
+        .arg(cases.to_string())
+        .args([
+            "--",
+            "python3",
+            "crates/userhash-check/adapters/python/adapter.py",
+        ])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the checker runs");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        // A zombie's status has no Vm lines: the reading before it is the last.
+        let high_water = std::fs::read_to_string(&status_file)
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|line| line.strip_prefix("VmHWM:"))
+                    .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse().ok())
+            });
+        peak = peak.max(high_water.unwrap_or(0));
+        if let Some(status) = child.try_wait().expect("waits") {
+            assert_eq!(status.code(), Some(0), "the reference port explores clean");
+            return peak;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Memory is flat in N: what is kept per case (in flight, recent right answers) is capped, so
+/// ten times the cases may not cost more memory than noise.
+#[cfg(target_os = "linux")]
+#[test]
+fn memory_stays_flat_in_the_number_of_cases() {
+    let few = peak_memory_kib(4_000);
+    let many = peak_memory_kib(40_000);
+    eprintln!("peak memory: {few} KiB for 4,000 cases, {many} KiB for 40,000");
+    assert!(few > 0, "VmHWM was read");
+    assert!(
+        many <= few + 2048,
+        "peak memory grew with the cases: {few} KiB for 4,000, {many} KiB for 40,000"
+    );
 }
