@@ -148,6 +148,14 @@ fn verify_explores_the_verifier() {
     for mistake in ["VERIFIER_ACCEPTS_OVERLONG", "VERIFIER_STRIPS_INPUT"] {
         let found = broken(mistake);
         assert_eq!(found["diagnosis"], serde_json::json!([mistake]), "{found}");
+        // Shrunk field by field too, the presented hash remade for each simpler user.
+        let input = &found["input"];
+        assert_eq!(input["secret"], "a", "{found}");
+        let identifier = input["user_id"].as_str().or(input["email"].as_str());
+        assert!(
+            identifier.is_some_and(|id| id.chars().count() == 1),
+            "{found}"
+        );
     }
     // An empty or one-digit hash accepted fits both a prefix check and an empty check: never
     // a third name.

@@ -315,6 +315,21 @@ impl Presented {
     }
 }
 
+/// How a wrong hash shown to a verifier was made (what reports print).
+pub const ONE_DIGIT_CHANGED: &str = "one digit changed";
+/// See [`ONE_DIGIT_CHANGED`].
+pub const TRUNCATED: &str = "truncated";
+/// See [`ONE_DIGIT_CHANGED`].
+pub const EXTENDED: &str = "extended";
+/// See [`ONE_DIGIT_CHANGED`].
+pub const UPPERCASE: &str = "uppercase";
+/// See [`ONE_DIGIT_CHANGED`].
+pub const ANOTHER_HASH: &str = "another user's or secret's hash";
+/// See [`ONE_DIGIT_CHANGED`].
+pub const EMPTY: &str = "empty";
+/// See [`ONE_DIGIT_CHANGED`].
+pub const WITH_0X: &str = "with a 0x prefix";
+
 /// The hash a verifier is shown for a user whose correct hash is `correct`, and `other`, the
 /// hash of another user or under another secret.
 pub fn presented(tape: &mut Tape, correct: &str, other: &str) -> Presented {
@@ -329,21 +344,21 @@ pub fn presented(tape: &mut Tape, correct: &str, other: &str) -> Presented {
                 .filter(|c| *c != digits[at])
                 .collect();
             changed[at] = options[tape.draw(options.len() as u64) as usize];
-            Presented::Wrong("one digit changed", changed.into_iter().collect())
+            Presented::Wrong(ONE_DIGIT_CHANGED, changed.into_iter().collect())
         }
         3 => {
             // At least one digit: the empty hash is its own probe below.
             let keep = 1 + tape.draw(digits.len().saturating_sub(1) as u64) as usize;
-            Presented::Wrong("truncated", digits[..keep].iter().collect())
+            Presented::Wrong(TRUNCATED, digits[..keep].iter().collect())
         }
         4 => {
             let extra = tape.pick(&["0", "00", " ", "\n", "a"]);
-            Presented::Wrong("extended", format!("{correct}{extra}"))
+            Presented::Wrong(EXTENDED, format!("{correct}{extra}"))
         }
-        5 => Presented::Wrong("uppercase", correct.to_uppercase()),
-        6 => Presented::Wrong("another user's or secret's hash", other.to_owned()),
-        7 => Presented::Wrong("empty", String::new()),
-        _ => Presented::Wrong("with a 0x prefix", format!("0x{correct}")),
+        5 => Presented::Wrong(UPPERCASE, correct.to_uppercase()),
+        6 => Presented::Wrong(ANOTHER_HASH, other.to_owned()),
+        7 => Presented::Wrong(EMPTY, String::new()),
+        _ => Presented::Wrong(WITH_0X, format!("0x{correct}")),
     }
 }
 

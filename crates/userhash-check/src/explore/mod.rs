@@ -219,7 +219,7 @@ impl Probe {
             ..user.clone()
         })
         .is_none();
-        let uppercase = matches!(self, Probe::Verify(_, Presented::Wrong("uppercase", _)));
+        let uppercase = matches!(self, Probe::Verify(_, Presented::Wrong(gen::UPPERCASE, _)));
         blank(&user.user_id)
             || blank(&user.email)
             || beyond_doubles(user.user_id.as_ref())
@@ -273,7 +273,7 @@ pub fn reference(user: &User) -> Result<Option<String>, &'static str> {
     Ok(signer.user_hash(&identity).map(|hash| hash.to_string()))
 }
 
-fn reference_hash(user: &User) -> Option<String> {
+pub(crate) fn reference_hash(user: &User) -> Option<String> {
     reference(user).ok().flatten()
 }
 
