@@ -479,7 +479,7 @@ pub fn run(
                 result.message =
                     format!("not tested: the adapter does not announce the \"{feature}\" feature");
             }
-            _ => session.push(index, classify::request(case)),
+            _ => session.push(index, &classify::request(case)),
         }
     }
     let total = session.pending();

@@ -14,6 +14,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::adapter::{clip, Adapter, AdapterCommand, Implementation, Received, StartError};
@@ -129,15 +130,16 @@ pub fn numbered(mut request: Map<String, Value>, seq: u64) -> Value {
 struct Encoded(String);
 
 impl Encoded {
-    fn new(request: &Map<String, Value>) -> Encoded {
-        // A map of JSON values always serializes; the fallback is never taken.
-        Encoded(serde_json::to_string(request).unwrap_or_else(|_| "{}".to_owned()))
+    /// `request` as JSON; `None` unless it serializes to an object.
+    fn new(request: &impl Serialize) -> Option<Encoded> {
+        let text = serde_json::to_string(request).ok()?;
+        (text.starts_with('{') && text.ends_with('}')).then_some(Encoded(text))
     }
 
     /// The request's line as the `seq`-th request: `{"seq":N,` and the fields.
     fn write_line(&self, seq: u64, line: &mut String) {
         use std::fmt::Write as _;
-        let fields = &self.0[1..]; // after `{`: the fields and `}`
+        let fields = self.0.get(1..).unwrap_or("}"); // after `{`: the fields and `}`
         let _ = write!(line, "{{\"seq\":{seq}");
         if fields != "}" {
             line.push(',');
@@ -190,9 +192,16 @@ impl<T> Session<T> {
         self.restarts
     }
 
-    /// Queues a request; `seq` is added when it is sent.
-    pub fn push(&mut self, tag: T, request: Map<String, Value>) {
-        self.queued.push_back((tag, Encoded::new(&request)));
+    /// Queues a request (a JSON object: a map, or a struct that serializes to one); `seq` is
+    /// added when it is sent.
+    ///
+    /// # Panics
+    /// If `request` does not serialize to a JSON object: requests are built by the checker.
+    pub fn push(&mut self, tag: T, request: &impl Serialize) {
+        let Some(encoded) = Encoded::new(request) else {
+            panic!("a request must serialize to a JSON object");
+        };
+        self.queued.push_back((tag, encoded));
     }
 
     /// Requests queued or in flight.
@@ -353,7 +362,9 @@ mod tests {
         ] {
             let request = request.as_object().expect("object").clone();
             let mut line = String::new();
-            Encoded::new(&request).write_line(7, &mut line);
+            Encoded::new(&request)
+                .expect("an object")
+                .write_line(7, &mut line);
             let sent: Value = serde_json::from_str(&line).expect("the line is JSON");
             assert_eq!(sent, numbered(request, 7), "{line}");
         }

@@ -43,6 +43,8 @@ pub struct Tape {
     choices: Vec<u64>,
     position: usize,
     rng: Option<SplitMix64>,
+    /// Whether fresh draws are kept in `choices` (a shrink needs them; exploring does not).
+    recording: bool,
 }
 
 /// Tapes longer than this stop drawing (every further draw is 0): bounds an input's size.
@@ -55,6 +57,17 @@ impl Tape {
             choices: Vec::new(),
             position: 0,
             rng: Some(rng),
+            recording: true,
+        }
+    }
+
+    /// A tape that draws from `rng` like [`Tape::random`], the same draws, without keeping
+    /// them: exploring keeps a case's seed instead, and records its tape again from that seed
+    /// only for the case that needs shrinking.
+    pub fn unrecorded(rng: SplitMix64) -> Tape {
+        Tape {
+            recording: false,
+            ..Tape::random(rng)
         }
     }
 
@@ -64,6 +77,7 @@ impl Tape {
             choices,
             position: 0,
             rng: None,
+            recording: false,
         }
     }
 
@@ -74,9 +88,11 @@ impl Tape {
         }
         let value = match (self.choices.get(self.position), &mut self.rng) {
             (Some(&choice), _) => choice.min(n - 1),
-            (None, Some(rng)) if self.choices.len() < MAX_CHOICES => {
+            (None, Some(rng)) if self.position < MAX_CHOICES => {
                 let choice = rng.next_u64() % n;
-                self.choices.push(choice);
+                if self.recording {
+                    self.choices.push(choice);
+                }
                 choice
             }
             _ => 0,
@@ -381,6 +397,18 @@ mod tests {
         };
         assert_eq!(users(7), users(7));
         assert_ne!(users(7), users(8));
+    }
+
+    #[test]
+    fn an_unrecorded_tape_draws_what_a_recorded_one_does() {
+        let mut rng = SplitMix64::new(9);
+        for _ in 0..500 {
+            let seed = rng.next_u64();
+            assert_eq!(
+                user(&mut Tape::random(SplitMix64::new(seed))),
+                user(&mut Tape::unrecorded(SplitMix64::new(seed)))
+            );
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use userhash::{Identity, Signer};
 use userhash_mistakes::Mistake;
 
@@ -107,52 +107,73 @@ pub enum Verdict {
     Skipped,
 }
 
-/// The probe's request fields (without `cmd`, `seq`, `id`).
-fn fields(user: &User) -> Map<String, Value> {
-    let mut fields = Map::new();
-    fields.insert("secret".into(), json!(user.secret));
-    if let Some(user_id) = &user.user_id {
-        fields.insert("user_id".into(), user_id.clone());
-    }
-    if let Some(email) = &user.email {
-        fields.insert("email".into(), email.clone());
-    }
-    fields
+/// A probe's protocol request, borrowed from the probe: what [`Session::push`] serializes
+/// straight to the request line, so no map is built per case on the exploring loop.
+#[derive(Serialize)]
+pub struct Request<'a> {
+    cmd: &'static str,
+    id: &'a str,
+    secret: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_hash: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claims: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jwt: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    now: Option<i64>,
 }
 
 impl Probe {
-    /// The protocol request.
-    pub fn request(&self, id: &str) -> Map<String, Value> {
-        let mut request = Map::new();
-        request.insert("cmd".into(), json!(self.kind().as_str()));
-        request.insert("id".into(), json!(id));
-        request.extend(self.input());
+    /// The protocol request, as sent (without `seq`).
+    pub fn line<'a>(&'a self, id: &'a str) -> Request<'a> {
+        let user = self.user();
+        let mut request = Request {
+            cmd: self.kind().as_str(),
+            id,
+            secret: &user.secret,
+            user_id: None,
+            email: None,
+            user_hash: None,
+            claims: None,
+            jwt: None,
+            now: None,
+        };
+        match self {
+            Probe::Hash(_) | Probe::Verify(..) => {
+                request.user_id = user.user_id.as_ref();
+                request.email = user.email.as_ref();
+                if let Probe::Verify(_, presented) = self {
+                    request.user_hash = Some(presented.hash());
+                }
+            }
+            Probe::Jwt(sign) => request.claims = Some(&sign.claims),
+            Probe::VerifyJwt(check) => {
+                request.jwt = Some(&check.token);
+                request.now = Some(jwt::NOW);
+            }
+        }
         request
+    }
+
+    /// The protocol request, as a map.
+    pub fn request(&self, id: &str) -> Map<String, Value> {
+        match serde_json::to_value(self.line(id)) {
+            Ok(Value::Object(request)) => request,
+            _ => Map::new(), // never: a struct of JSON values serializes to an object
+        }
     }
 
     /// The request's fields, without `cmd` and `id`.
     pub fn input(&self) -> Map<String, Value> {
-        match self {
-            Probe::Hash(user) => fields(user),
-            Probe::Verify(user, presented) => {
-                let mut input = fields(user);
-                input.insert("user_hash".into(), json!(presented.hash()));
-                input
-            }
-            Probe::Jwt(sign) => {
-                let mut input = Map::new();
-                input.insert("secret".into(), json!(sign.user.secret));
-                input.insert("claims".into(), Value::Object(sign.claims.clone()));
-                input
-            }
-            Probe::VerifyJwt(check) => {
-                let mut input = Map::new();
-                input.insert("secret".into(), json!(check.user.secret));
-                input.insert("jwt".into(), json!(check.token));
-                input.insert("now".into(), json!(jwt::NOW));
-                input
-            }
-        }
+        let mut input = self.request("");
+        input.shift_remove("cmd");
+        input.shift_remove("id");
+        input
     }
 
     /// The user probed.
@@ -479,7 +500,8 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, &str);
 
 /// A probe in flight, by case number, with the reference's answer (computed once).
 struct InFlight {
-    tape: Vec<u64>,
+    /// The seed of the case's tape: its choices are recorded again from it to shrink.
+    seed: u64,
     probe: Probe,
     expected: Expected,
 }
@@ -555,13 +577,13 @@ pub fn explore(
                 ));
                 break;
             }
-            let mut tape = Tape::random(SplitMix64::new(seeds.next_u64()));
-            let probe = probe(&mut tape, kinds);
-            session.push(generated, probe.request(&format!("explore-{generated}")));
+            let seed = seeds.next_u64();
+            let probe = probe(&mut Tape::unrecorded(SplitMix64::new(seed)), kinds);
+            session.push(generated, &probe.line(&format!("explore-{generated}")));
             in_flight.insert(
                 generated,
                 InFlight {
-                    tape: tape.used(),
+                    seed,
                     expected: probe.expected(),
                     probe,
                 },
@@ -626,9 +648,11 @@ pub fn explore(
         } else {
             options.shrink_budget
         };
+        let mut tape = Tape::random(SplitMix64::new(flight.seed));
+        probe(&mut tape, kinds);
         let shrunk = shrink::shrink(
             &mut session,
-            flight.tape,
+            tape.used(),
             flight.probe,
             actual,
             kinds,

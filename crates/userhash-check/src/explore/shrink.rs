@@ -339,7 +339,7 @@ fn ask(
     shrunk: &mut Shrunk,
 ) -> Asked {
     for (index, (_, _, probe)) in batch.iter().enumerate() {
-        session.push(index as u64, probe.request("explore-shrink"));
+        session.push(index as u64, &probe.line("explore-shrink"));
     }
     shrunk.requests += batch.len();
     let mut first: Option<(usize, Value)> = None;
