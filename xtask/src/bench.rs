@@ -168,12 +168,12 @@ const EXPLORE_CPU_LIMIT_US: f64 = 2.0;
 const EXPLORE: &[(&str, &str, f64)] = &[
     (
         EXPLORE_PYTHON,
-        "`explore --verify`, 5,000 cases, against the Python port",
+        "`explore --verify`, 20,000 cases (start and handshake included), against the Python port",
         20_000.0,
     ),
     (
         EXPLORE_C,
-        "`explore --verify`, 5,000 cases, against the C port",
+        "`explore --verify`, 20,000 cases (start and handshake included), against the C port",
         100_000.0,
     ),
 ];
@@ -1069,7 +1069,7 @@ mod tests {
         write_fixture(dir.path(), EXPLORE_CPU, "new", 31e6, 30e6, 5_000);
         let results = collect(dir.path(), "new").unwrap();
         let explore_text = render_checker(&results, &machine(), "x").unwrap();
-        assert!(explore_text.contains("| `python_port` | `explore --verify`, 5,000 cases, against the Python port | 20.0 | 50000 |"), "{explore_text}");
+        assert!(explore_text.contains("| `python_port` | `explore --verify`, 20,000 cases (start and handshake included), against the Python port | 20.0 | 50000 |"), "{explore_text}");
         assert!(
             explore_text
                 .contains("- PASS explore against the python_port: 50000 cases/s (target ≥ 20000)"),

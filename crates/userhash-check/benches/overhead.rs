@@ -10,7 +10,8 @@
 //! The checker's overhead is `checker_with_python_port / python_port_alone - 1` (target: under
 //! 10%). `cargo xtask bench` reports it in docs/PERFORMANCE.md.
 //!
-//! Group `explore`: `userhash-check explore` (5,000 generated cases, `--verify`, fixed seed)
+//! Group `explore`: `userhash-check explore` (20,000 generated cases, as `cargo xtask proptest`
+//! explores each port, `--verify`, fixed seed; the adapter's start and handshake included)
 //! against the Python and the C reference ports; criterion's throughput gives cases per second.
 //! `checker_cpu_c_port` times the same C-port run on the process's CPU clock instead of the
 //! wall clock: the checker's own CPU per case, every thread counted, the port (a child) not.
@@ -132,7 +133,7 @@ fn c_port(dir: &Path) -> Option<Vec<String>> {
     built.then(|| vec![out.display().to_string()])
 }
 
-const EXPLORE_CASES: u64 = 5_000;
+const EXPLORE_CASES: u64 = 20_000;
 
 fn explore_run(argv: &[String]) {
     let options = userhash_check::explore::ExploreOptions {
