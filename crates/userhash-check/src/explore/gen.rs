@@ -101,6 +101,11 @@ impl Tape {
         value
     }
 
+    /// How many choices have been drawn.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
     /// The choices used, as far as the generator read them: what a shrink edits.
     pub fn used(&self) -> Vec<u64> {
         self.choices[..self.position.min(self.choices.len())].to_vec()

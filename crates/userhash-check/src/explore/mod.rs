@@ -303,6 +303,13 @@ pub(crate) fn reference_hash(user: &User) -> Option<String> {
 /// command needs.
 pub fn probe(tape: &mut Tape, kinds: Kinds) -> Probe {
     let user = gen::user(tape);
+    probe_for(tape, kinds, user)
+}
+
+/// The probe `tape` makes for `user` once the user is drawn: the shrinker replays the same
+/// choices for a simpler user, so a probe keeps its command and its recipe (which hash a
+/// verifier is shown, how a token is mutated) while its user gets simpler.
+pub(crate) fn probe_for(tape: &mut Tape, kinds: Kinds, user: User) -> Probe {
     let mut choices = vec![CaseKind::UserHash];
     for (on, kind) in [
         (kinds.verify, CaseKind::Verify),

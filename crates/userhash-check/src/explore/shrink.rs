@@ -10,8 +10,8 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::gen::{self, Presented, Tape, User};
-use super::{probe, reference_hash, Evidence, Kinds, Probe, Verdict, WINDOW};
+use super::gen::{self, Tape, User};
+use super::{probe, probe_for, Evidence, Kinds, Probe, Verdict, WINDOW};
 use crate::classify::Reply;
 use crate::session::{Event, Session};
 
@@ -165,31 +165,27 @@ pub fn shrink(
         }
     }
     // Last, the user itself, field by field: a tape edit cannot shorten a string without
-    // re-routing every later draw, but the user can be edited directly. A verify probe shows
-    // each simpler user the hash made the same way from that user's correct hash.
+    // re-routing every later draw, but the user can be edited directly, and the choices drawn
+    // after it replayed for the simpler user, so the probe keeps its command and its recipe
+    // (the hash a verifier is shown, the mutation a token gets) made from the simpler user.
+    let rest = {
+        let mut replay = Tape::replay(current.0.clone());
+        gen::user(&mut replay);
+        current
+            .0
+            .get(replay.position()..)
+            .unwrap_or_default()
+            .to_vec()
+    };
     let (mut probe, mut actual) = (current.1, current.2);
     loop {
-        let simpler: Vec<Probe> = match &probe {
-            Probe::Hash(user) => simpler_users(user).into_iter().map(Probe::Hash).collect(),
-            Probe::Verify(user, presented) => {
-                let Some(correct) = reference_hash(user) else {
-                    break;
-                };
-                simpler_users(user)
-                    .into_iter()
-                    .filter_map(|simpler| {
-                        let remade =
-                            presented_again(presented, &correct, reference_hash(&simpler)?)?;
-                        Some(Probe::Verify(simpler, remade))
-                    })
-                    .collect()
-            }
-            // A JWT probe's token or claims are not edited field by field.
-            Probe::Jwt(_) | Probe::VerifyJwt(_) => break,
-        };
-        let batch: Vec<(usize, Vec<u64>, Probe)> = simpler
+        let batch: Vec<(usize, Vec<u64>, Probe)> = simpler_users(probe.user())
             .into_iter()
-            .filter(|candidate| size(candidate) < size(&probe))
+            .map(|user| probe_for(&mut Tape::replay(rest.clone()), kinds, user))
+            .filter(|candidate| {
+                std::mem::discriminant(candidate) == std::mem::discriminant(&probe)
+                    && size(candidate) < size(&probe)
+            })
             .take(WINDOW)
             .map(|candidate| (0, Vec::new(), candidate))
             .collect();
@@ -210,37 +206,8 @@ pub fn shrink(
     shrunk
 }
 
-/// The hash a verifier was shown (made from the correct hash `was_correct`), made the same
-/// way from another user's correct hash `correct`; `None` when that way cannot make a wrong
-/// hash from it (an all-digit hash has no uppercase, a changed digit may already be there).
-fn presented_again(presented: &Presented, was_correct: &str, correct: String) -> Option<Presented> {
-    let (how, shown) = match presented {
-        Presented::Correct(_) => return Some(Presented::Correct(correct)),
-        Presented::Wrong(how, shown) => (*how, shown),
-    };
-    let remade = match how {
-        gen::ONE_DIGIT_CHANGED => {
-            let at = was_correct
-                .bytes()
-                .zip(shown.bytes())
-                .position(|(was, now)| was != now)?;
-            let mut remade = correct.clone().into_bytes();
-            *remade.get_mut(at)? = shown.as_bytes()[at];
-            String::from_utf8(remade).ok()?
-        }
-        gen::TRUNCATED => correct.get(..shown.len())?.to_owned(),
-        gen::EXTENDED => format!("{correct}{}", shown.get(was_correct.len()..)?),
-        gen::UPPERCASE => correct.to_uppercase(),
-        gen::WITH_0X => format!("0x{correct}"),
-        gen::EMPTY => String::new(),
-        // Another user's or secret's hash stays what it was: it is not this user's either.
-        _ => shown.clone(),
-    };
-    (remade != correct).then_some(Presented::Wrong(how, remade))
-}
-
-/// Simpler strings than `text`, the biggest cuts first: empty, halves, one character less,
-/// then ASCII `a` in place of the other characters.
+/// Simpler strings than `text`, the biggest cuts first: empty, prefixes, halves, one character
+/// less, then ASCII `a` in place of the other characters.
 fn simpler_strings(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
@@ -248,6 +215,11 @@ fn simpler_strings(text: &str) -> Vec<String> {
         return out;
     }
     out.push(String::new());
+    // Every prefix, shortest first: the first that still fails is kept, which also reaches
+    // inputs a one-character step cannot (an even-length hex secret, two by two).
+    for len in 1..chars.len() {
+        out.push(chars[..len].iter().collect());
+    }
     let half = chars.len() / 2;
     if half > 0 {
         out.push(chars[..half].iter().collect());
@@ -376,51 +348,7 @@ fn ask(
 
 #[cfg(test)]
 mod tests {
-    use super::super::gen::SplitMix64;
     use super::*;
-
-    /// Every way a wrong hash is made is remade: from the same correct hash it gives the same
-    /// hash back, and from another user's it gives a hash that is wrong for that user.
-    #[test]
-    fn every_presented_hash_is_made_again_for_another_user() {
-        let mut rng = SplitMix64::new(3);
-        let (correct, other) = ("0a".repeat(32), "b1".repeat(32));
-        let mut kinds = HashSet::new();
-        for _ in 0..2000 {
-            let mut tape = Tape::random(SplitMix64::new(rng.next_u64()));
-            let presented = gen::presented(&mut tape, &correct, &other);
-            let how = match &presented {
-                Presented::Correct(_) => "correct",
-                Presented::Wrong(how, _) => how,
-            };
-            kinds.insert(how);
-            assert_eq!(
-                presented_again(&presented, &correct, correct.clone()).as_ref(),
-                Some(&presented)
-            );
-            let another = "c3".repeat(32);
-            match presented_again(&presented, &correct, another.clone()) {
-                Some(Presented::Correct(hash)) => assert_eq!(hash, another),
-                Some(Presented::Wrong(again, hash)) => {
-                    assert_eq!(again, how);
-                    assert_ne!(hash, another, "{how}");
-                }
-                // Only when the changed digit is the one the other hash has there.
-                None => {
-                    let Presented::Wrong(_, shown) = &presented else {
-                        panic!("a correct hash is always remade")
-                    };
-                    let at = correct.bytes().zip(shown.bytes()).position(|(a, b)| a != b);
-                    assert_eq!(how, gen::ONE_DIGIT_CHANGED, "{how}: not remade");
-                    assert_eq!(
-                        at.map(|at| another.as_bytes()[at]),
-                        at.map(|at| shown.as_bytes()[at])
-                    );
-                }
-            }
-        }
-        assert_eq!(kinds.len(), 8, "{kinds:?}");
-    }
 
     #[test]
     fn every_edit_is_shortlex_smaller() {
