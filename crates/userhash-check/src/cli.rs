@@ -105,7 +105,8 @@ struct ExploreArgs {
     #[arg(long, value_name = "SECONDS")]
     time: Option<f64>,
     /// Explore the verifier too (correct hashes, one-digit changes, truncations, extensions,
-    /// case changes, other users' and other secrets' hashes).
+    /// case changes, another user's hash, the email's hash for a user with a user_id, the
+    /// user's hash under another secret).
     #[arg(long)]
     verify: bool,
     /// Requests the shrinker may send at most.

@@ -269,7 +269,7 @@ fn email(tape: &mut Tape) -> String {
 
 /// A secret: short, at the block boundaries, looking like hex or base64, with a newline or
 /// spaces, non-ASCII; empty only when the tape says so (the reference rejects it).
-fn secret(tape: &mut Tape) -> String {
+pub fn secret(tape: &mut Tape) -> String {
     let alphabet: &[u8] = match tape.draw(4) {
         0 => b"abcdefghijklmnopqrstuvwxyz0123456789-_",
         1 => b"0123456789abcdef",
@@ -345,17 +345,43 @@ pub const EXTENDED: &str = "extended";
 /// See [`ONE_DIGIT_CHANGED`].
 pub const UPPERCASE: &str = "uppercase";
 /// See [`ONE_DIGIT_CHANGED`].
-pub const ANOTHER_HASH: &str = "another user's or secret's hash";
+pub const ANOTHER_USER: &str = "another user's hash";
+/// See [`ONE_DIGIT_CHANGED`]: the email's hash shown for a user who has a user_id (the 401 a
+/// port gets for hashing the email).
+pub const OTHER_IDENTIFIER: &str = "the hash of the user's other identifier";
+/// See [`ONE_DIGIT_CHANGED`].
+pub const OTHER_SECRET: &str = "the user's hash under another secret";
 /// See [`ONE_DIGIT_CHANGED`].
 pub const EMPTY: &str = "empty";
 /// See [`ONE_DIGIT_CHANGED`].
 pub const WITH_0X: &str = "with a 0x prefix";
 
-/// The hash a verifier is shown for a user whose correct hash is `correct`, and `other`, the
-/// hash of another user or under another secret.
-pub fn presented(tape: &mut Tape, correct: &str, other: &str) -> Presented {
+/// Which hash other than the user's own a verifier is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Other {
+    /// Another user's, under the same secret.
+    User,
+    /// The email's, for a user who has a user_id too.
+    Identifier,
+    /// The user's own, under another secret.
+    Secret,
+}
+
+/// The hash a verifier is shown for a user whose correct hash is `correct`; `other` makes the
+/// hashes of another user, identifier or secret (drawing from the tape what it needs), `None`
+/// when there is none for this user (an email hash needs an email), and then the verifier is
+/// shown the empty hash instead.
+pub fn presented(
+    tape: &mut Tape,
+    correct: &str,
+    other: impl FnOnce(&mut Tape, Other) -> Option<String>,
+) -> Presented {
     let digits: Vec<char> = correct.chars().collect();
-    match tape.draw(9) {
+    let other_hash = |tape: &mut Tape, how: &'static str, which: Other| match other(tape, which) {
+        Some(hash) if hash != correct => Presented::Wrong(how, hash),
+        _ => Presented::Wrong(EMPTY, String::new()),
+    };
+    match tape.draw(11) {
         0 | 1 => Presented::Correct(correct.to_owned()),
         2 => {
             let at = tape.draw(digits.len() as u64) as usize;
@@ -377,8 +403,10 @@ pub fn presented(tape: &mut Tape, correct: &str, other: &str) -> Presented {
             Presented::Wrong(EXTENDED, format!("{correct}{extra}"))
         }
         5 => Presented::Wrong(UPPERCASE, correct.to_uppercase()),
-        6 => Presented::Wrong(ANOTHER_HASH, other.to_owned()),
-        7 => Presented::Wrong(EMPTY, String::new()),
+        6 => other_hash(tape, ANOTHER_USER, Other::User),
+        7 => other_hash(tape, OTHER_IDENTIFIER, Other::Identifier),
+        8 => other_hash(tape, OTHER_SECRET, Other::Secret),
+        9 => Presented::Wrong(EMPTY, String::new()),
         _ => Presented::Wrong(WITH_0X, format!("0x{correct}")),
     }
 }

@@ -333,20 +333,38 @@ pub(crate) fn probe_for(tape: &mut Tape, kinds: Kinds, user: User) -> Probe {
     }
     match reference_hash(&user) {
         Some(correct) => {
-            let other_user = gen::user(tape);
-            let other = Signer::new(&format!("{}x", user.secret))
-                .ok()
-                .and_then(|signer| {
-                    Identity::from_json(other_user.user_id.as_ref(), other_user.email.as_ref())
-                        .ok()
-                        .and_then(|identity| signer.user_hash(&identity))
-                })
-                .map(|hash| hash.to_string())
-                .unwrap_or_default();
-            let presented = gen::presented(tape, &correct, &other);
+            let presented =
+                gen::presented(tape, &correct, |tape, which| other_hash(tape, &user, which));
             Probe::Verify(user, presented)
         }
         None => Probe::Hash(user),
+    }
+}
+
+/// The reference's hash for another user, identifier or secret than `user`'s own.
+fn other_hash(tape: &mut Tape, user: &User, which: gen::Other) -> Option<String> {
+    let hash = |secret: &str, user_id: Option<&Value>, email: Option<&Value>| {
+        let identity = Identity::from_json(user_id, email).ok()?;
+        Some(Signer::new(secret).ok()?.user_hash(&identity)?.to_string())
+    };
+    match which {
+        gen::Other::User => {
+            let other = gen::user(tape);
+            hash(&user.secret, other.user_id.as_ref(), other.email.as_ref())
+        }
+        // Only a user with both has another identifier; the email's hash is what a port that
+        // hashes the email would have signed.
+        gen::Other::Identifier => {
+            user.user_id.as_ref()?;
+            hash(&user.secret, None, user.email.as_ref())
+        }
+        gen::Other::Secret => {
+            let mut secret = gen::secret(tape);
+            if secret == user.secret {
+                secret.push('x');
+            }
+            hash(&secret, user.user_id.as_ref(), user.email.as_ref())
+        }
     }
 }
 
@@ -695,4 +713,47 @@ pub fn explore(
         stopped,
         interrupted_by,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A verifier is shown every kind of wrong hash the issue lists, each made as it says:
+    /// another user's under the same secret, the email's for a user with a user_id, the
+    /// user's own under another secret; and none of them is the correct hash.
+    #[test]
+    fn verifiers_are_shown_other_users_identifiers_and_secrets() {
+        let kinds = Kinds {
+            verify: true,
+            ..Kinds::default()
+        };
+        let mut seeds = SplitMix64::new(11);
+        let mut seen = std::collections::BTreeMap::new();
+        for _ in 0..20_000 {
+            let Probe::Verify(user, presented) =
+                probe(&mut Tape::random(SplitMix64::new(seeds.next_u64())), kinds)
+            else {
+                continue;
+            };
+            let correct = reference_hash(&user).expect("a verify probe's user has a hash");
+            let Presented::Wrong(how, shown) = &presented else {
+                assert_eq!(presented.hash(), correct);
+                continue;
+            };
+            assert_ne!(shown, &correct, "{how}");
+            *seen.entry(*how).or_insert(0) += 1;
+            if *how == gen::OTHER_IDENTIFIER {
+                let email_only = User {
+                    user_id: None,
+                    ..user.clone()
+                };
+                assert!(user.user_id.is_some(), "{user:?}");
+                assert_eq!(Some(shown.clone()), reference_hash(&email_only));
+            }
+        }
+        for how in [gen::ANOTHER_USER, gen::OTHER_IDENTIFIER, gen::OTHER_SECRET] {
+            assert!(seen.get(how).copied().unwrap_or(0) > 20, "{how}: {seen:?}");
+        }
+    }
 }
