@@ -248,6 +248,8 @@ pub struct Adapter {
     events: Receiver<Event>,
     /// Lines received and not yet parsed, oldest first.
     lines: VecDeque<Vec<u8>>,
+    /// An event taken from the channel behind a batch of lines, handled once they are.
+    deferred: Option<Event>,
     /// How the process ended, once the waiter said so.
     exited: Option<String>,
     stderr: Arc<Mutex<Ring>>,
@@ -302,6 +304,7 @@ impl Adapter {
             writer: Some(writer),
             events,
             lines: VecDeque::new(),
+            deferred: None,
             exited: None,
             stderr: ring,
             stderr_done,
@@ -368,10 +371,8 @@ impl Adapter {
 
     /// Waits up to `timeout` for the next line on stdout, and parses it.
     pub fn receive(&mut self, timeout: Duration) -> Received {
-        let mut deadline = Instant::now() + timeout;
-        if self.exited.is_some() {
-            deadline = deadline.min(Instant::now() + EXIT_GRACE);
-        }
+        // Lines already received are answered without reading the clock.
+        let mut deadline: Option<Instant> = None;
         loop {
             while let Some(line) = self.lines.pop_front() {
                 if line.iter().all(u8::is_ascii_whitespace) {
@@ -379,9 +380,34 @@ impl Adapter {
                 }
                 return parse_line(&self.scrubber.scrub_bytes(&line));
             }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(Event::Lines(lines)) => self.lines = lines,
+            let until = *deadline.get_or_insert_with(|| {
+                let now = Instant::now();
+                match self.exited {
+                    Some(_) => now + timeout.min(EXIT_GRACE),
+                    None => now + timeout,
+                }
+            });
+            let event = match self.deferred.take() {
+                Some(event) => Ok(event),
+                None => self
+                    .events
+                    .recv_timeout(until.saturating_duration_since(Instant::now())),
+            };
+            match event {
+                Ok(Event::Lines(lines)) => {
+                    self.lines = lines;
+                    // Every batch already waiting comes along: the reader, parked on a full
+                    // channel, is then woken once for all of them rather than once each.
+                    while let Ok(event) = self.events.try_recv() {
+                        match event {
+                            Event::Lines(more) => self.lines.extend(more),
+                            other => {
+                                self.deferred = Some(other);
+                                break;
+                            }
+                        }
+                    }
+                }
                 Ok(Event::TooLong) => {
                     return Received::Garbage(format!(
                         "a line longer than {MAX_LINE} bytes (the limit); the rest was not read"
@@ -401,7 +427,7 @@ impl Adapter {
                 Ok(Event::Exited(status)) => {
                     // What it wrote before exiting may still be in the pipe: a short grace.
                     self.exited = Some(status);
-                    deadline = deadline.min(Instant::now() + EXIT_GRACE);
+                    deadline = Some(until.min(Instant::now() + EXIT_GRACE));
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     return match &self.exited {
@@ -443,6 +469,9 @@ impl Adapter {
     pub fn stop(mut self) {
         self.send(&json!({"cmd": "stop"}));
         self.writer = None;
+        if let Some(Event::Exited(status)) = self.deferred.take() {
+            self.exited = Some(status);
+        }
         let deadline = Instant::now() + Duration::from_secs(2);
         while self.exited.is_none() {
             let left = deadline.saturating_duration_since(Instant::now());
