@@ -11,7 +11,7 @@ pub mod jwt;
 mod report;
 mod shrink;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -391,20 +391,22 @@ impl Evidence {
 
     /// Records a reply that agreed with the reference (hash and verify probes; JWT answers
     /// are named from the token alone).
-    pub(crate) fn record(&mut self, probe: &Probe, reply: &Reply) {
+    pub(crate) fn record(&mut self, probe: Probe, reply: Reply) {
         match (probe, reply) {
             (Probe::Hash(user), Reply::Hash(hash)) => {
                 if self.hashes.len() == self.cap {
                     self.hashes.pop_front();
                 }
-                self.hashes.push_back((user.clone(), hash.clone()));
+                self.hashes.push_back((user, hash));
             }
             (Probe::Verify(user, presented), Reply::Valid(valid)) => {
                 if self.decisions.len() == self.cap {
                     self.decisions.pop_front();
                 }
-                let hash = presented.hash().to_owned();
-                self.decisions.push_back((user.clone(), hash, *valid));
+                let hash = match presented {
+                    Presented::Correct(hash) | Presented::Wrong(_, hash) => hash,
+                };
+                self.decisions.push_back((user, hash, valid));
             }
             _ => {}
         }
@@ -584,7 +586,13 @@ pub fn explore(
     };
     let verify = kinds.verify;
     let mut seeds = SplitMix64::new(options.seed);
-    let mut in_flight: HashMap<u64, InFlight> = HashMap::new();
+    // Cases in flight, in case order: the session answers in request order, so a reply's case
+    // is at the front (a search covers anything else).
+    let mut in_flight: VecDeque<(u64, InFlight)> = VecDeque::new();
+    let take = |in_flight: &mut VecDeque<(u64, InFlight)>, tag: u64| {
+        let at = in_flight.iter().position(|(case, _)| *case == tag)?;
+        in_flight.remove(at).map(|(_, flight)| flight)
+    };
     let mut evidence = Evidence::keeping(PASSES_KEPT);
     let (mut generated, mut answered, mut skipped, mut acceptable) = (0u64, 0u64, 0u64, 0u64);
     let mut found: Option<(u64, InFlight, Value)> = None;
@@ -605,14 +613,14 @@ pub fn explore(
             let seed = seeds.next_u64();
             let probe = probe(&mut Tape::unrecorded(SplitMix64::new(seed)), kinds);
             session.push(generated, &probe.line(&format!("explore-{generated}")));
-            in_flight.insert(
+            in_flight.push_back((
                 generated,
                 InFlight {
                     seed,
                     expected: probe.expected(),
                     probe,
                 },
-            );
+            ));
             generated += 1;
         }
         let Some(event) = session.next_event() else {
@@ -620,7 +628,7 @@ pub fn explore(
         };
         match event {
             Event::Reply { tag, reply } => {
-                let Some(flight) = in_flight.remove(&tag) else {
+                let Some(flight) = take(&mut in_flight, tag) else {
                     continue;
                 };
                 answered += 1;
@@ -629,7 +637,7 @@ pub fn explore(
                 }
                 let parsed = Reply::parse(&reply, flight.probe.kind());
                 match flight.probe.judge_against(&flight.expected, &parsed) {
-                    Verdict::Agrees => evidence.record(&flight.probe, &parsed),
+                    Verdict::Agrees => evidence.record(flight.probe, parsed),
                     Verdict::Skipped => skipped += 1,
                     Verdict::Acceptable => acceptable += 1,
                     Verdict::Differs => {
@@ -642,14 +650,14 @@ pub fn explore(
             }
             Event::Fault { tag, fault: what } => {
                 answered += 1;
+                let flight = take(&mut in_flight, tag);
                 if fault.is_none() {
-                    fault = in_flight.get(&tag).map(|flight| FaultFound {
+                    fault = flight.map(|flight| FaultFound {
                         case: tag,
                         input: Value::Object(flight.probe.input()),
                         message: what.message,
                     });
                 }
-                in_flight.remove(&tag);
             }
             Event::Exhausted { reason, .. } => {
                 stopped = Some(reason);

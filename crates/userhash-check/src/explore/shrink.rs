@@ -330,7 +330,7 @@ fn ask(
                             first = Some((index, parsed.to_actual()));
                         }
                     }
-                    Verdict::Agrees => shrunk.evidence.record(probe, &parsed),
+                    Verdict::Agrees => shrunk.evidence.record(probe.clone(), parsed),
                     Verdict::Acceptable | Verdict::Skipped => {}
                 }
             }
