@@ -298,3 +298,31 @@ fn memory_stays_flat_in_the_number_of_cases() {
         "peak memory grew with the cases: {few} KiB for 4,000, {many} KiB for 40,000"
     );
 }
+
+/// A port that crashes or hangs on generated input is reported as a fault (exit 1), with the
+/// input that hit it, never shrunk as a counterexample, and the run ends once restarts run out.
+#[test]
+fn faults_are_reported_with_their_input_not_shrunk() {
+    const FAULTS: &str = "crates/userhash-check/tests/fixtures/fault_port.py";
+    for (mode, says) in [("crash-once", "exited"), ("hang-once", "no reply within")] {
+        let (code, report) = explore(
+            &["--seed", "1", "--cases", "500", "--timeout", "1"],
+            &["python3", FAULTS, mode],
+        );
+        assert_eq!(code, 1, "{mode}: {report}");
+        let fault = &report["fault"];
+        assert_eq!(fault["case"], 0, "{mode}: {report}");
+        assert!(fault["input"]["secret"].is_string(), "{mode}: {report}");
+        assert!(
+            fault["message"].as_str().is_some_and(|m| m.contains(says)),
+            "{mode}: {report}"
+        );
+        assert!(report.get("counterexample").is_none(), "{mode}: {report}");
+        assert!(
+            report["stopped"]
+                .as_str()
+                .is_some_and(|s| s.contains("restart")),
+            "{mode}: {report}"
+        );
+    }
+}
