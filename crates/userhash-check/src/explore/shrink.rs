@@ -239,13 +239,16 @@ fn simpler_strings(text: &str) -> Vec<String> {
         out.push("a".repeat(chars.len()));
     }
     for (i, &c) in chars.iter().enumerate() {
-        if c != 'a' && c.is_ascii_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
             continue;
         }
         let mut edited = chars.clone();
         edited[i] = 'a';
         out.push(edited.into_iter().collect());
     }
+    // A prefix is also a half or one character less: each candidate is asked once.
+    let mut seen = HashSet::from([text.to_owned()]);
+    out.retain(|candidate| seen.insert(candidate.clone()));
     out
 }
 
@@ -349,6 +352,16 @@ fn ask(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simpler_strings_are_distinct_and_shorter_or_plainer() {
+        let candidates = simpler_strings("a\u{301}bc");
+        let distinct: HashSet<&String> = candidates.iter().collect();
+        assert_eq!(distinct.len(), candidates.len(), "{candidates:?}");
+        assert_eq!(candidates[..4], ["", "a", "a\u{301}", "a\u{301}b"]);
+        assert!(candidates.iter().all(|c| c != "a\u{301}bc"));
+        assert!(candidates.contains(&"aabc".to_owned()), "{candidates:?}");
+    }
 
     #[test]
     fn every_edit_is_shortlex_smaller() {
