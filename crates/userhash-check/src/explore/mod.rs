@@ -343,27 +343,29 @@ pub(crate) fn probe_for(tape: &mut Tape, kinds: Kinds, user: User) -> Probe {
 
 /// The reference's hash for another user, identifier or secret than `user`'s own.
 fn other_hash(tape: &mut Tape, user: &User, which: gen::Other) -> Option<String> {
-    let hash = |secret: &str, user_id: Option<&Value>, email: Option<&Value>| {
-        let identity = Identity::from_json(user_id, email).ok()?;
-        Some(Signer::new(secret).ok()?.user_hash(&identity)?.to_string())
-    };
     match which {
-        gen::Other::User => {
-            let other = gen::user(tape);
-            hash(&user.secret, other.user_id.as_ref(), other.email.as_ref())
-        }
+        gen::Other::User => reference_hash(&User {
+            secret: user.secret.clone(),
+            ..gen::user(tape)
+        }),
         // Only a user with both has another identifier; the email's hash is what a port that
         // hashes the email would have signed.
         gen::Other::Identifier => {
             user.user_id.as_ref()?;
-            hash(&user.secret, None, user.email.as_ref())
+            reference_hash(&User {
+                user_id: None,
+                ..user.clone()
+            })
         }
         gen::Other::Secret => {
             let mut secret = gen::secret(tape);
             if secret == user.secret {
                 secret.push('x');
             }
-            hash(&secret, user.user_id.as_ref(), user.email.as_ref())
+            reference_hash(&User {
+                secret,
+                ..user.clone()
+            })
         }
     }
 }
