@@ -34,15 +34,15 @@ fn python_port() -> Vec<String> {
 
 /// The exact lines a full run sends: handshake, one request per case (seq from 1), stop.
 fn recorded_requests(suite: &Suite) -> Vec<u8> {
-    let mut lines = vec![json!({"cmd": "start", "protocol": 1})];
+    let mut lines = vec![json!({"cmd": "start", "protocol": 1}).to_string()];
     lines.extend(
         suite
             .cases()
             .iter()
             .zip(1..)
-            .map(|(case, seq)| session::numbered(classify::request(case), seq)),
+            .map(|(case, seq)| session::request_line(&classify::request(case), seq)),
     );
-    lines.push(json!({"cmd": "stop"}));
+    lines.push(json!({"cmd": "stop"}).to_string());
     lines
         .iter()
         .flat_map(|line| format!("{line}\n").into_bytes())

@@ -7,12 +7,12 @@ use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 use userhash_check::classify;
-use userhash_check::session::numbered;
+use userhash_check::session::request_line;
 use userhash_check::suite::{Case, Suite};
 
 /// The line the checker sends for `case` as its `seq`-th request.
 fn request(case: &Case<'_>, seq: u64) -> Value {
-    numbered(classify::request(case), seq)
+    serde_json::from_str(&request_line(&classify::request(case), seq)).expect("a request is JSON")
 }
 
 fn protocol_dir() -> PathBuf {
