@@ -179,12 +179,13 @@ pub fn shrink(
     };
     let (mut probe, mut actual) = (current.1, current.2);
     loop {
+        let current_size = size(&probe);
         let batch: Vec<(usize, Vec<u64>, Probe)> = simpler_users(probe.user())
             .into_iter()
             .map(|user| probe_for(&mut Tape::replay(rest.clone()), kinds, user))
             .filter(|candidate| {
                 std::mem::discriminant(candidate) == std::mem::discriminant(&probe)
-                    && size(candidate) < size(&probe)
+                    && size(candidate) < current_size
             })
             .take(WINDOW)
             .map(|candidate| (0, Vec::new(), candidate))
