@@ -1,18 +1,24 @@
-//! The adapter process: spawning, the protocol's pipes and threads, timeouts, killing.
+//! The adapter process: spawning, the protocol's pipes, timeouts, killing.
 //!
-//! Four threads per process: a writer feeding stdin from a channel (so a port that stops
-//! reading never blocks the checker), a reader cutting stdout into lines of at most
-//! [`MAX_LINE`] bytes (it stops reading at the first longer one, so endless output costs no
-//! memory), a drain keeping the last [`STDERR_TAIL`] bytes of stderr in a ring buffer (so a
-//! port that floods stderr never stalls), and a waiter that reports the process's exit (see
-//! [`crate::process`]). Lines are parsed as JSON by the receiver, one at a time, so the memory
-//! in flight is bounded by [`EVENTS_IN_FLIGHT`] batches of raw lines (each what one read of
-//! the pipe's buffer held, or one line up to [`MAX_LINE`]).
+//! Stdin and stdout are driven one of two ways ([`Pipes`]): on Unix by the receiving thread
+//! itself, non-blocking, waiting in `poll(2)` ([`polled`]); elsewhere by a writer and a reader
+//! thread ([`threaded`]). Either way a port that stops reading never blocks the checker, and
+//! stdout is cut into lines of at most [`MAX_LINE`] bytes (reading stops at the first longer
+//! one, so endless output costs no memory). Two more threads per process: a drain keeping the
+//! last [`STDERR_TAIL`] bytes of stderr in a ring buffer (so a port that floods stderr never
+//! stalls), and a waiter that reports the process's exit (see [`crate::process`]). Lines are
+//! parsed as JSON by the receiver, one at a time, so the memory in flight is bounded by
+//! [`EVENTS_IN_FLIGHT`] batches of raw lines (each at most [`LINES_PER_EVENT`] lines, or one
+//! line up to [`MAX_LINE`]).
+
+#[cfg(unix)]
+mod polled;
+mod threaded;
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::process::{ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
+use std::io::{self, BufRead, Read};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -179,7 +185,7 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// Something the reader or the waiter saw.
+/// Something stdout or the waiter brought.
 #[derive(Debug)]
 enum Event {
     /// Complete lines, without their `\n`: every line already read when the first arrived.
@@ -241,11 +247,44 @@ impl Ring {
     }
 }
 
+/// Lines handed to the receiver in one [`Event`] at most.
+const LINES_PER_EVENT: usize = 256;
+
+/// The adapter's stdin and stdout as the receiver uses them: request lines go out, [`Event`]s
+/// come in, the waiter's exit report among them.
+trait Pipes {
+    /// Queues request lines (`\n`-separated, without the last `\n`) to go out together.
+    fn send(&mut self, lines: String);
+    /// Closes stdin once what is queued went out (as far as the pipe takes it): the adapter
+    /// sees EOF.
+    fn close_stdin(&mut self);
+    /// The next event, waiting until `until` (not at all when `None`); `None` when nothing came
+    /// by then, or nothing more ever will.
+    fn next(&mut self, until: Option<Instant>) -> Option<Event>;
+}
+
+/// How to drive the pipes: [`Io::Polled`] on Unix, [`Io::Threaded`] elsewhere; tests run both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Io {
+    /// The receiving thread reads and writes, non-blocking, waiting in `poll(2)`.
+    #[cfg(unix)]
+    Polled,
+    /// A reader and a writer thread.
+    #[cfg_attr(unix, allow(dead_code))] // on Unix, only the tests use it
+    Threaded,
+}
+
+impl Io {
+    #[cfg(unix)]
+    const PLATFORM: Io = Io::Polled;
+    #[cfg(not(unix))]
+    const PLATFORM: Io = Io::Threaded;
+}
+
 /// A running adapter.
 pub struct Adapter {
     process: Process,
-    writer: Option<Sender<String>>,
-    events: Receiver<Event>,
+    pipes: Box<dyn Pipes>,
     /// Lines received and not yet parsed, oldest first.
     lines: VecDeque<Vec<u8>>,
     /// An event taken from the channel behind a batch of lines, handled once they are.
@@ -269,12 +308,26 @@ impl Adapter {
         handshake_timeout: Duration,
         scrubber: Arc<Scrubber>,
     ) -> Result<Adapter, StartError> {
+        Adapter::start_with(command, handshake_timeout, scrubber, Io::PLATFORM)
+    }
+
+    fn start_with(
+        command: &AdapterCommand,
+        handshake_timeout: Duration,
+        scrubber: Arc<Scrubber>,
+        driven: Io,
+    ) -> Result<Adapter, StartError> {
         let (program, args) = command
             .argv
             .split_first()
             .ok_or_else(|| StartError::Spawn("no adapter command given after --".into()))?;
         let (event_tx, events) = mpsc::sync_channel(EVENTS_IN_FLIGHT);
         let exit_tx = event_tx.clone();
+        // The waiter's report also wakes a receiver waiting in poll (Unix), with a byte.
+        #[cfg(unix)]
+        let (wake, poke) = rustix::pipe::pipe().map_err(|e| {
+            StartError::Spawn(format!("cannot make a pipe to watch the adapter with: {e}"))
+        })?;
         let (process, pipes) = Process::spawn(
             Command::new(program)
                 .args(args)
@@ -283,6 +336,8 @@ impl Adapter {
                 .stderr(Stdio::piped()),
             move |status| {
                 let _ = exit_tx.send(Event::Exited(status));
+                #[cfg(unix)]
+                let _ = rustix::io::write(&poke, b"x");
             },
         )
         .map_err(|e| {
@@ -297,12 +352,29 @@ impl Adapter {
         })?;
         let ring = Arc::new(Mutex::new(Ring::default()));
         let stderr_done = spawn_drain(pipes.stderr, Arc::clone(&ring));
-        spawn_reader(pipes.stdout, event_tx);
-        let writer = spawn_writer(pipes.stdin);
+        let pipes: Box<dyn Pipes> = match driven {
+            #[cfg(unix)]
+            Io::Polled => {
+                drop(event_tx); // only the waiter reports on the channel
+                match polled::Polled::new(pipes.stdin, pipes.stdout, events, wake) {
+                    Ok(polled) => Box::new(polled),
+                    Err(e) => {
+                        process.kill();
+                        return Err(StartError::Spawn(format!(
+                            "cannot make the adapter's pipes non-blocking: {e}"
+                        )));
+                    }
+                }
+            }
+            Io::Threaded => Box::new(threaded::Threaded::new(
+                pipes.stdin,
+                pipes.stdout,
+                (event_tx, events),
+            )),
+        };
         let mut adapter = Adapter {
             process,
-            writer: Some(writer),
-            events,
+            pipes,
             lines: VecDeque::new(),
             deferred: None,
             exited: None,
@@ -356,17 +428,15 @@ impl Adapter {
         }
     }
 
-    /// Queues one request line (written by the writer thread).
+    /// Sends one request line.
     pub fn send(&mut self, request: &Value) {
         self.send_lines(request.to_string());
     }
 
-    /// Queues request lines, `\n`-separated without the last `\n`, to go out in one write.
+    /// Sends request lines, `\n`-separated without the last `\n`, in one write. A broken
+    /// pipe is not reported here: the adapter's stdout ends too, and the receiver sees that.
     pub fn send_lines(&mut self, lines: String) {
-        if let Some(writer) = &self.writer {
-            // A send error means the writer stopped (broken pipe); the reader will see EOF.
-            let _ = writer.send(lines);
-        }
+        self.pipes.send(lines);
     }
 
     /// Waits up to `timeout` for the next line on stdout, and parses it.
@@ -388,48 +458,47 @@ impl Adapter {
                 }
             });
             let event = match self.deferred.take() {
-                Some(event) => Ok(event),
-                None => self
-                    .events
-                    .recv_timeout(until.saturating_duration_since(Instant::now())),
+                Some(event) => Some(event),
+                None => self.pipes.next(Some(until)),
             };
             match event {
-                Ok(Event::Lines(lines)) => {
+                Some(Event::Lines(lines)) => {
                     self.lines = lines;
-                    // Every batch already waiting comes along: the reader, parked on a full
-                    // channel, is then woken once for all of them rather than once each.
-                    while let Ok(event) = self.events.try_recv() {
-                        match event {
-                            Event::Lines(more) => self.lines.extend(more),
-                            other => {
+                    // Every batch already waiting comes along (as many as may be in flight):
+                    // a reader thread parked on a full channel is then woken once for all of
+                    // them rather than once each.
+                    for _ in 1..EVENTS_IN_FLIGHT {
+                        match self.pipes.next(None) {
+                            Some(Event::Lines(more)) => self.lines.extend(more),
+                            Some(other) => {
                                 self.deferred = Some(other);
                                 break;
                             }
+                            None => break,
                         }
                     }
                 }
-                Ok(Event::TooLong) => {
+                Some(Event::TooLong) => {
                     return Received::Garbage(format!(
                         "a line longer than {MAX_LINE} bytes (the limit); the rest was not read"
                     ))
                 }
-                Ok(Event::Eof) | Err(RecvTimeoutError::Disconnected) => {
+                Some(Event::Eof) => {
                     // The exit status usually follows the end of stdout by a moment.
                     if self.exited.is_none() {
-                        if let Ok(Event::Exited(status)) =
-                            self.events.recv_timeout(Duration::from_millis(100))
-                        {
+                        let moment = Instant::now() + Duration::from_millis(100);
+                        if let Some(Event::Exited(status)) = self.pipes.next(Some(moment)) {
                             self.exited = Some(status);
                         }
                     }
                     return Received::Eof(self.exited.clone());
                 }
-                Ok(Event::Exited(status)) => {
+                Some(Event::Exited(status)) => {
                     // What it wrote before exiting may still be in the pipe: a short grace.
                     self.exited = Some(status);
                     deadline = Some(until.min(Instant::now() + EXIT_GRACE));
                 }
-                Err(RecvTimeoutError::Timeout) => {
+                None => {
                     return match &self.exited {
                         Some(status) => Received::ExitedHoldingStdout(status.clone()),
                         None => Received::Timeout,
@@ -460,7 +529,7 @@ impl Adapter {
 
     /// Kills the adapter's whole process group (and, as a subreaper, what escaped it).
     pub fn kill(&mut self) {
-        self.writer = None;
+        self.pipes.close_stdin();
         self.process.kill();
     }
 
@@ -468,17 +537,16 @@ impl Adapter {
     /// whatever is left of its process group.
     pub fn stop(mut self) {
         self.send(&json!({"cmd": "stop"}));
-        self.writer = None;
+        self.pipes.close_stdin();
         if let Some(Event::Exited(status)) = self.deferred.take() {
             self.exited = Some(status);
         }
         let deadline = Instant::now() + Duration::from_secs(2);
         while self.exited.is_none() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(Event::Exited(status)) => self.exited = Some(status),
-                Ok(_) => {}
-                Err(_) => break,
+            match self.pipes.next(Some(deadline)) {
+                Some(Event::Exited(status)) => self.exited = Some(status),
+                Some(_) => {} // what it still writes is not read
+                None => break,
             }
         }
         self.process.kill();
@@ -493,30 +561,6 @@ impl Drop for Adapter {
     }
 }
 
-fn spawn_writer(stdin: ChildStdin) -> Sender<String> {
-    let (tx, rx) = mpsc::channel::<String>();
-    thread::spawn(move || {
-        // Every line queued by the time the writer wakes goes out in one write: a pipelined
-        // session queues requests faster than one `write(2)` each (two, unbuffered: line and
-        // newline) could carry them, and each write wakes the adapter.
-        let mut stdin = io::BufWriter::with_capacity(64 * 1024, stdin);
-        while let Ok(first) = rx.recv() {
-            let mut line = Some(first);
-            while let Some(next) = line {
-                if stdin.write_all(next.as_bytes()).is_err() || stdin.write_all(b"\n").is_err() {
-                    return;
-                }
-                line = rx.try_recv().ok();
-            }
-            if stdin.flush().is_err() {
-                return;
-            }
-        }
-        // Dropping stdin closes the pipe: the adapter sees EOF.
-    });
-    tx
-}
-
 /// How reading one line ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum LineRead {
@@ -528,14 +572,15 @@ pub enum LineRead {
     Eof,
 }
 
-/// Reads up to and excluding the next `\n` into `line`, holding at most `max` bytes: past that
-/// it stops at once, without reading (or buffering) the rest.
+/// Reads up to and excluding the next `\n`, appending to `line`, which then holds at most
+/// `max` bytes: past that it stops at once, without reading (or buffering) the rest. Callers
+/// clear `line` for each line; a read error (a non-blocking pipe that would block) leaves the
+/// start of the line in it, and the next call goes on from there.
 pub fn read_capped_line(
     reader: &mut impl BufRead,
     line: &mut Vec<u8>,
     max: usize,
 ) -> io::Result<LineRead> {
-    line.clear();
     loop {
         let available = match reader.fill_buf() {
             Ok(available) => available,
@@ -564,39 +609,6 @@ pub fn read_capped_line(
             return Ok(LineRead::Line);
         }
     }
-}
-
-/// Lines sent to the receiver in one event at most.
-const LINES_PER_EVENT: usize = 256;
-
-fn spawn_reader(stdout: impl Read + Send + 'static, events: SyncSender<Event>) {
-    thread::spawn(move || {
-        let mut reader = BufReader::with_capacity(64 * 1024, stdout);
-        let mut line = Vec::new();
-        loop {
-            // The first line may wait for the adapter; the lines already in the buffer behind
-            // it go in the same event, so a pipelined session wakes its receiver once per read,
-            // not once per reply. A batch holds at most one line longer than the buffer.
-            let mut lines = VecDeque::new();
-            let end = loop {
-                match read_capped_line(&mut reader, &mut line, MAX_LINE) {
-                    Ok(LineRead::Line) => lines.push_back(std::mem::take(&mut line)),
-                    Ok(LineRead::TooLong) => break Some(Event::TooLong),
-                    Ok(LineRead::Eof) | Err(_) => break Some(Event::Eof),
-                }
-                if lines.len() == LINES_PER_EVENT || !reader.buffer().contains(&b'\n') {
-                    break None;
-                }
-            };
-            if !lines.is_empty() && events.send(Event::Lines(lines)).is_err() {
-                return;
-            }
-            if let Some(end) = end {
-                let _ = events.send(end);
-                return;
-            }
-        }
-    });
 }
 
 /// Parses one line of stdout (without its `\n`), as the receiver does. Public for the `reply`
@@ -709,46 +721,224 @@ mod tests {
         ));
     }
 
+    /// Reads the next line into `line`, as the callers do: cleared first.
+    fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>, max: usize) -> LineRead {
+        line.clear();
+        read_capped_line(reader, line, max).expect("read")
+    }
+
     #[test]
     fn lines_are_capped_without_reading_past_the_cap() {
         let mut input =
             io::Cursor::new(b"short\nexactly-10\nway too long for ten\nnever read\n".to_vec());
-        let mut reader = BufReader::with_capacity(4, &mut input);
+        let mut reader = io::BufReader::with_capacity(4, &mut input);
         let mut line = Vec::new();
-        assert_eq!(
-            read_capped_line(&mut reader, &mut line, 10).expect("read"),
-            LineRead::Line
-        );
+        assert_eq!(next_line(&mut reader, &mut line, 10), LineRead::Line);
         assert_eq!(line, b"short");
-        assert_eq!(
-            read_capped_line(&mut reader, &mut line, 10).expect("read"),
-            LineRead::Line
-        );
+        assert_eq!(next_line(&mut reader, &mut line, 10), LineRead::Line);
         assert_eq!(line, b"exactly-10");
-        assert_eq!(
-            read_capped_line(&mut reader, &mut line, 10).expect("read"),
-            LineRead::TooLong
-        );
+        assert_eq!(next_line(&mut reader, &mut line, 10), LineRead::TooLong);
         assert!(line.len() <= 10);
         // An endless line without a newline: the cap, not the input, bounds the memory.
         let mut endless = io::repeat(b'x').take(u64::MAX);
-        let mut reader = BufReader::with_capacity(64 * 1024, &mut endless);
+        let mut reader = io::BufReader::with_capacity(64 * 1024, &mut endless);
         assert_eq!(
-            read_capped_line(&mut reader, &mut line, MAX_LINE).expect("read"),
+            next_line(&mut reader, &mut line, MAX_LINE),
             LineRead::TooLong
         );
         assert!(line.capacity() <= 2 * MAX_LINE);
         // A last line without a newline is a line; then the end.
         let mut last = io::Cursor::new(b"tail".to_vec());
-        let mut reader = BufReader::new(&mut last);
+        let mut reader = io::BufReader::new(&mut last);
+        assert_eq!(next_line(&mut reader, &mut line, 10), LineRead::Line);
+        assert_eq!(line, b"tail");
+        assert_eq!(next_line(&mut reader, &mut line, 10), LineRead::Eof);
+    }
+
+    /// A non-blocking pipe that runs dry inside a line: the start is kept, the next call goes
+    /// on from there, and the cap counts the whole line.
+    #[test]
+    fn a_line_read_in_parts_is_one_line() {
+        /// Yields its chunks one read at a time, "would block" between them.
+        struct Dribble(VecDeque<Option<&'static [u8]>>);
+        impl Read for Dribble {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                match self.0.pop_front() {
+                    None => Ok(0),
+                    Some(None) => Err(io::ErrorKind::WouldBlock.into()),
+                    Some(Some(chunk)) => {
+                        buf[..chunk.len()].copy_from_slice(chunk);
+                        Ok(chunk.len())
+                    }
+                }
+            }
+        }
+        let chunks = || {
+            let parts: [Option<&'static [u8]>; 5] = [
+                Some(b"{\"se"),
+                None,
+                Some(b"q\":1}\n12345"),
+                None,
+                Some(b"67890\n"),
+            ];
+            io::BufReader::new(Dribble(parts.into_iter().collect()))
+        };
+        let would_block = |read: io::Result<LineRead>| matches!(read, Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+        let mut reader = chunks();
+        let mut line = Vec::new();
+        assert!(would_block(read_capped_line(&mut reader, &mut line, 10)));
+        assert_eq!(line, b"{\"se");
         assert_eq!(
             read_capped_line(&mut reader, &mut line, 10).expect("read"),
             LineRead::Line
         );
-        assert_eq!(line, b"tail");
+        assert_eq!(line, b"{\"seq\":1}");
+        line.clear();
+        assert!(would_block(read_capped_line(&mut reader, &mut line, 10)));
         assert_eq!(
             read_capped_line(&mut reader, &mut line, 10).expect("read"),
-            LineRead::Eof
+            LineRead::Line
         );
+        assert_eq!(line, b"1234567890");
+        // With a cap of 9, the second line is too long though neither part is.
+        let mut reader = chunks();
+        line.clear();
+        assert!(would_block(read_capped_line(&mut reader, &mut line, 9)));
+        assert_eq!(
+            read_capped_line(&mut reader, &mut line, 9).expect("read"),
+            LineRead::Line
+        );
+        line.clear();
+        assert!(would_block(read_capped_line(&mut reader, &mut line, 9)));
+        assert_eq!(
+            read_capped_line(&mut reader, &mut line, 9).expect("read"),
+            LineRead::TooLong
+        );
+    }
+
+    /// The same adapters, through both ways of driving the pipes: what the receiver sees must
+    /// not depend on which one the platform uses.
+    #[cfg(unix)]
+    mod drives {
+        use super::*;
+
+        /// A shell adapter that answers the handshake, then runs `then`.
+        fn shell(then: &str) -> AdapterCommand {
+            let hello = r#"read -r start; echo '{"ok":true,"implementation":{"name":"t","language":"sh","version":"1"}}'"#;
+            AdapterCommand {
+                argv: vec!["sh".into(), "-c".into(), format!("{hello}; {then}")],
+            }
+        }
+
+        fn start(then: &str, drive: Io) -> Adapter {
+            Adapter::start_with(&shell(then), Duration::from_secs(10), Arc::default(), drive)
+                .unwrap_or_else(|e| panic!("{drive:?}: the handshake failed: {e}"))
+        }
+
+        const DRIVES: [Io; 2] = [Io::Polled, Io::Threaded];
+
+        #[test]
+        fn replies_garbage_blank_lines_and_the_end() {
+            for drive in DRIVES {
+                let mut adapter = start(
+                    r#"echo '{"seq":1}'; echo 'not json'; printf '\n  \n{"seq":2}'; exit 3"#,
+                    drive,
+                );
+                let wait = Duration::from_secs(5);
+                assert!(
+                    matches!(adapter.receive(wait), Received::Reply(r) if r["seq"] == 1),
+                    "{drive:?}"
+                );
+                assert!(
+                    matches!(adapter.receive(wait), Received::Garbage(m) if m.contains("not JSON")),
+                    "{drive:?}"
+                );
+                // Blank lines are skipped; a last line without `\n` is a line.
+                assert!(
+                    matches!(adapter.receive(wait), Received::Reply(r) if r["seq"] == 2),
+                    "{drive:?}"
+                );
+                let end = adapter.receive(wait);
+                assert!(
+                    matches!(&end, Received::Eof(Some(status)) if status == "exit status 3"),
+                    "{drive:?}: {end:?}"
+                );
+            }
+        }
+
+        #[test]
+        fn silence_is_a_timeout_and_an_exit_behind_a_held_stdout_is_seen() {
+            for drive in DRIVES {
+                let mut silent = start("sleep 20", drive);
+                let started = Instant::now();
+                let got = silent.receive(Duration::from_millis(300));
+                assert!(matches!(got, Received::Timeout), "{drive:?}: {got:?}");
+                assert!(started.elapsed() >= Duration::from_millis(300), "{drive:?}");
+                silent.kill();
+                // The shell exits; the sleep it started keeps stdout open.
+                let mut held = start("sleep 20 & exit 4", drive);
+                let started = Instant::now();
+                let got = held.receive(Duration::from_secs(10));
+                assert!(
+                    matches!(&got, Received::ExitedHoldingStdout(s) if s == "exit status 4"),
+                    "{drive:?}: {got:?}"
+                );
+                assert!(started.elapsed() < Duration::from_secs(5), "{drive:?}");
+                held.kill();
+            }
+        }
+
+        #[test]
+        fn an_overlong_line_is_garbage_and_reading_stops() {
+            for drive in DRIVES {
+                let mut adapter = start(
+                    &format!("head -c {} /dev/zero | tr '\\0' x; sleep 20", 2 * MAX_LINE),
+                    drive,
+                );
+                let got = adapter.receive(Duration::from_secs(10));
+                assert!(
+                    matches!(&got, Received::Garbage(m) if m.contains("longer than")),
+                    "{drive:?}: {got:?}"
+                );
+                adapter.kill();
+            }
+        }
+
+        /// A port that never reads: sending never blocks the checker, and `stop` ends it.
+        #[test]
+        fn a_port_that_does_not_read_blocks_nothing() {
+            for drive in DRIVES {
+                let mut adapter = start("sleep 20", drive);
+                let started = Instant::now();
+                let line = "x".repeat(64 * 1024);
+                for _ in 0..32 {
+                    adapter.send_lines(line.clone());
+                }
+                assert!(started.elapsed() < Duration::from_secs(2), "{drive:?}");
+                adapter.stop();
+                assert!(started.elapsed() < Duration::from_secs(5), "{drive:?}");
+            }
+        }
+
+        /// Requests sent go out whole and in order, however much the pipe takes at a time.
+        #[test]
+        fn requests_arrive_whole_and_in_order() {
+            for drive in DRIVES {
+                // Echoes each request back after the handshake (`read -r` keeps backslashes).
+                let mut adapter = start(r#"while read -r line; do echo "$line"; done"#, drive);
+                let batch: Vec<String> = (1..=2000)
+                    .map(|seq| format!(r#"{{"seq":{seq},"pad":"{}"}}"#, "p".repeat(seq % 97)))
+                    .collect();
+                adapter.send_lines(batch.join("\n"));
+                for seq in 1..=2000u64 {
+                    let got = adapter.receive(Duration::from_secs(10));
+                    assert!(
+                        matches!(&got, Received::Reply(r) if r["seq"] == seq),
+                        "{drive:?}: request {seq}: {got:?}"
+                    );
+                }
+                adapter.stop();
+            }
+        }
     }
 }

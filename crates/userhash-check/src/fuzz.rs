@@ -315,6 +315,7 @@ pub fn reply(data: &[u8]) -> Result<(), String> {
     let mut reader = std::io::BufReader::with_capacity(64, data);
     let mut line = Vec::new();
     loop {
+        line.clear();
         let read = adapter::read_capped_line(&mut reader, &mut line, CAP)
             .map_err(|e| format!("reading from memory failed: {e}"))?;
         if line.len() > CAP {

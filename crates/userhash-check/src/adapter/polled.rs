@@ -1,0 +1,209 @@
+//! The Unix way to drive the pipes: the receiving thread writes stdin and reads stdout itself,
+//! both non-blocking, and waits in `poll(2)` only when it has nothing else to do.
+//!
+//! Why not the portable [`super::threaded`] reader and writer: a pipelined adapter flushes each
+//! reply, and a reader thread blocked on the pipe is woken by every one of them, then wakes the
+//! receiver in turn. Measured with `explore` against the C port, those wake-ups and hand-overs
+//! were about a third of the checker's CPU time (docs/PERFORMANCE.md). Read here instead,
+//! replies pile up in the pipe while the receiver is busy and are taken in one `read` when it
+//! is not; a reply written then wakes nobody.
+//!
+//! The waiter thread's exit report still comes through a channel; a byte on a pipe of its own
+//! wakes `poll` for it, so an adapter that exits while a child holds its stdout is seen at once.
+
+use std::collections::VecDeque;
+use std::io::{self, BufReader, ErrorKind, Write};
+use std::os::fd::OwnedFd;
+use std::process::{ChildStdin, ChildStdout};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use rustix::event::{PollFd, PollFlags, Timespec};
+
+use super::{read_capped_line, Event, LineRead, Pipes, LINES_PER_EVENT, MAX_LINE};
+
+/// Stdin and stdout, served by whoever calls [`Pipes::next`].
+pub(super) struct Polled {
+    /// `None` once closed, or once the adapter stopped reading it (broken pipe).
+    stdin: Option<ChildStdin>,
+    /// Request bytes the pipe has not taken yet: at most a window of requests, since the
+    /// session sends no more than that before replies come back.
+    outgoing: Vec<u8>,
+    /// How much of `outgoing` was written.
+    written: usize,
+    stdout: BufReader<ChildStdout>,
+    /// The start of a line, when a read ended inside it.
+    line: Vec<u8>,
+    /// How stdout ended (`Eof`, `TooLong`), until that is delivered.
+    end: Option<Event>,
+    /// Set once stdout is over: it is neither read nor polled again.
+    stdout_over: bool,
+    /// The waiter's report of the exit.
+    exits: Receiver<Event>,
+    /// Readable once the waiter has reported; `None` once the report (or the waiter's end)
+    /// was seen, so that a closed pipe is not polled again and again.
+    wake: Option<OwnedFd>,
+}
+
+impl Polled {
+    /// Puts the pipes in non-blocking mode. `exits` gets the waiter's report, announced by a
+    /// byte (or the end) on `wake`.
+    pub(super) fn new(
+        stdin: ChildStdin,
+        stdout: ChildStdout,
+        exits: Receiver<Event>,
+        wake: OwnedFd,
+    ) -> io::Result<Polled> {
+        rustix::io::ioctl_fionbio(&stdin, true)?;
+        rustix::io::ioctl_fionbio(&stdout, true)?;
+        rustix::io::ioctl_fionbio(&wake, true)?;
+        Ok(Polled {
+            stdin: Some(stdin),
+            outgoing: Vec::new(),
+            written: 0,
+            stdout: BufReader::with_capacity(64 * 1024, stdout),
+            line: Vec::new(),
+            end: None,
+            stdout_over: false,
+            exits,
+            wake: Some(wake),
+        })
+    }
+
+    /// Writes what the pipe takes now; a broken pipe drops stdin (the reader will see the end).
+    fn flush(&mut self) {
+        let Some(stdin) = &mut self.stdin else {
+            self.outgoing.clear();
+            self.written = 0;
+            return;
+        };
+        while self.written < self.outgoing.len() {
+            match stdin.write(&self.outgoing[self.written..]) {
+                Ok(n) if n > 0 => self.written += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
+                Ok(_) => return,
+                Err(_) => {
+                    self.stdin = None;
+                    break;
+                }
+            }
+        }
+        self.outgoing.clear();
+        self.written = 0;
+    }
+
+    /// The lines stdout has ready now, without waiting, or how it ended.
+    fn read_lines(&mut self) -> Option<Event> {
+        if self.stdout_over {
+            return self.end.take();
+        }
+        let mut lines = VecDeque::new();
+        while lines.len() < LINES_PER_EVENT {
+            // A read that would block leaves the start of a line in `self.line`, and the next
+            // read goes on from there.
+            let end = match read_capped_line(&mut self.stdout, &mut self.line, MAX_LINE) {
+                Ok(LineRead::Line) => {
+                    lines.push_back(std::mem::take(&mut self.line));
+                    continue;
+                }
+                Ok(LineRead::TooLong) => Event::TooLong,
+                Ok(LineRead::Eof) => Event::Eof,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(_) => Event::Eof,
+            };
+            self.end = Some(end);
+            self.stdout_over = true;
+            break;
+        }
+        if lines.is_empty() {
+            self.end.take()
+        } else {
+            Some(Event::Lines(lines))
+        }
+    }
+
+    /// The waiter's report, if it came: it is sent before the byte on `wake`, so the channel
+    /// is looked at first, which costs no system call per batch of lines.
+    fn exit_report(&mut self) -> Option<Event> {
+        let report = self.exits.try_recv().ok()?;
+        self.wake = None;
+        Some(report)
+    }
+
+    /// `wake` polled readable with no report in the channel: the waiter ended without one
+    /// (its end of the pipe closed), so `wake` is not polled again.
+    fn wake_without_report(&mut self) {
+        let Some(wake) = &self.wake else {
+            return;
+        };
+        let mut bytes = [0u8; 8];
+        if let Ok(0) = rustix::io::read(wake, &mut bytes) {
+            self.wake = None;
+        }
+    }
+
+    /// Waits in `poll` until a pipe is ready or `left` has passed; `true` if `wake` was
+    /// among the ready ones.
+    fn wait(&self, left: Duration) -> bool {
+        let mut fds = Vec::with_capacity(3);
+        if let (true, Some(stdin)) = (self.written < self.outgoing.len(), &self.stdin) {
+            fds.push(PollFd::new(stdin, PollFlags::OUT));
+        }
+        if !self.stdout_over {
+            fds.push(PollFd::new(self.stdout.get_ref(), PollFlags::IN));
+        }
+        if let Some(wake) = &self.wake {
+            fds.push(PollFd::new(wake, PollFlags::IN)); // last, when there
+        }
+        // A timeout too large for a timespec waits as long as one can.
+        let timeout = Timespec::try_from(left).ok();
+        match rustix::event::poll(&mut fds, timeout.as_ref()) {
+            Ok(_) | Err(rustix::io::Errno::INTR) => {}
+            // poll itself failing (out of memory) is not the adapter's doing: look again in a
+            // moment, and the caller's deadline decides.
+            Err(_) => std::thread::sleep(Duration::from_millis(1)),
+        }
+        self.wake.is_some() && fds.last().is_some_and(|fd| !fd.revents().is_empty())
+    }
+}
+
+impl Pipes for Polled {
+    fn send(&mut self, lines: String) {
+        if self.stdin.is_none() {
+            return;
+        }
+        self.outgoing.extend_from_slice(lines.as_bytes());
+        self.outgoing.push(b'\n');
+        self.flush();
+    }
+
+    fn close_stdin(&mut self) {
+        // What the pipe does not take now is dropped with it: the adapter is being stopped or
+        // killed, and waiting on one that does not read would hang the checker.
+        self.flush();
+        self.stdin = None;
+    }
+
+    fn next(&mut self, until: Option<Instant>) -> Option<Event> {
+        loop {
+            self.flush();
+            if let Some(event) = self.read_lines().or_else(|| self.exit_report()) {
+                return Some(event);
+            }
+            let until = until?;
+            let writing = self.stdin.is_some() && self.written < self.outgoing.len();
+            if self.stdout_over && self.wake.is_none() && !writing {
+                return None; // nothing more can come
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            if self.wait(left) {
+                self.wake_without_report();
+            }
+        }
+    }
+}
