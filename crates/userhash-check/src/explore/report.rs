@@ -265,9 +265,13 @@ pub(super) fn counterexample(
             (diagnosed.mistakes, diagnosed.pipeline)
         }
         Probe::Jwt(_) => match (shrunk.probe.expected(), shrunk.actual.get("jwt")) {
-            (Expected::Token(claims), Some(Value::String(token))) => (
-                userhash_mistakes::jwt::judge_token(&shrunk.probe.user().secret, &claims, token)
-                    .mistakes,
+            (Expected::Token(reference), Some(Value::String(token))) => (
+                userhash_mistakes::jwt::judge_token(
+                    &shrunk.probe.user().secret,
+                    &userhash_mistakes::jwt::claims_of(&reference).unwrap_or_default(),
+                    token,
+                )
+                .mistakes,
                 None,
             ),
             (Expected::Error(class), Some(Value::String(_))) => (
@@ -303,7 +307,9 @@ pub(super) fn counterexample(
         Expected::Hash(hash) => json!({ "user_hash": hash }),
         Expected::Error(class) => json!({ "error": class }),
         Expected::Valid(valid) => json!({ "valid": valid }),
-        Expected::Token(claims) => json!({ "claims": claims }),
+        Expected::Token(reference) => {
+            json!({ "claims": userhash_mistakes::jwt::claims_of(&reference).unwrap_or_default() })
+        }
     };
     let input = shrunk.probe.input();
     let presented = match &shrunk.probe {

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::gen::{self, Tape, User};
-use super::{probe, probe_for, Evidence, Kinds, Probe, Verdict, WINDOW};
+use super::{probe, probe_for, Evidence, Kinds, Probe, Verdict, SHRINK_BATCH};
 use crate::classify::Reply;
 use crate::session::{Event, Session};
 
@@ -126,7 +126,7 @@ pub fn shrink(
                     // The next window of candidates from `at` on that make a new probe.
                     let mut batch: Vec<(usize, Vec<u64>, Probe)> = Vec::new();
                     let mut next = at;
-                    while batch.len() < WINDOW && next < current.0.len() {
+                    while batch.len() < SHRINK_BATCH && next < current.0.len() {
                         if let Some(tape) = edited(&current.0, edit, next) {
                             if tried.insert(tape.clone()) {
                                 let mut replay = Tape::replay(tape);
@@ -187,7 +187,7 @@ pub fn shrink(
                 std::mem::discriminant(candidate) == std::mem::discriminant(&probe)
                     && size(candidate) < current_size
             })
-            .take(WINDOW)
+            .take(SHRINK_BATCH)
             .map(|candidate| (0, Vec::new(), candidate))
             .collect();
         if batch.is_empty() || shrunk.requests + batch.len() > budget {
