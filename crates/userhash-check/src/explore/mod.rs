@@ -12,6 +12,7 @@ mod report;
 mod shrink;
 
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -614,6 +615,7 @@ pub fn explore(
     let mut fault: Option<FaultFound> = None;
     let mut stopped = None;
     let mut interrupted_by = None;
+    let mut id = String::new(); // each case's, written in place
     let out_of_time = |started: &Instant| options.time.is_some_and(|t| started.elapsed() >= t);
     loop {
         let generating = found.is_none() && fault.is_none() && stopped.is_none();
@@ -627,7 +629,9 @@ pub fn explore(
             }
             let seed = seeds.next_u64();
             let probe = probe(&mut Tape::unrecorded(SplitMix64::new(seed)), kinds);
-            session.push(generated, &probe.line(&format!("explore-{generated}")));
+            id.clear();
+            let _ = write!(id, "explore-{generated}");
+            session.push(generated, &probe.line(&id));
             in_flight.push_back((
                 generated,
                 InFlight {
