@@ -192,13 +192,17 @@ fn text(tape: &mut Tape, max_chars: u64) -> String {
         // Most text is short: the first options shrink to "a".
         0..=3 => {
             let len = 1 + tape.draw(max_chars);
-            (0..len).map(|_| character(tape)).collect()
+            let mut out = String::with_capacity(4 * len as usize);
+            for _ in 0..len {
+                out.push(character(tape));
+            }
+            out
         }
         4 | 5 => tape.pick(&SPECIAL_STRINGS).to_owned(),
         6 => {
             // Exactly a boundary length in bytes: characters, then ASCII padding.
             let target = tape.pick(&BOUNDARY_LENGTHS);
-            let mut out = String::new();
+            let mut out = String::with_capacity(target);
             while out.len() < target {
                 let c = character(tape);
                 if out.len() + c.len_utf8() <= target {
@@ -281,9 +285,14 @@ pub fn secret(tape: &mut Tape) -> String {
         1 => tape.pick(&BOUNDARY_LENGTHS),
         _ => 1 + tape.draw(200) as usize,
     };
-    let mut out: String = (0..len)
-        .map(|_| char::from(alphabet[tape.draw(alphabet.len() as u64) as usize]))
-        .collect();
+    // Sized once (room for the suffixes below): a secret is up to 200 characters, drawn one
+    // at a time, for every explored case.
+    let mut out = String::with_capacity(len + 8);
+    for _ in 0..len {
+        out.push(char::from(
+            alphabet[tape.draw(alphabet.len() as u64) as usize],
+        ));
+    }
     match tape.draw(8) {
         5 => out.push('\n'),
         6 => out.push_str("\u{e9}\u{1f511}"),
