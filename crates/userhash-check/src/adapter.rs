@@ -258,8 +258,9 @@ trait Pipes {
     /// Closes stdin once what is queued went out (as far as the pipe takes it): the adapter
     /// sees EOF.
     fn close_stdin(&mut self);
-    /// The next event, waiting until `until` (not at all when `None`); `None` when nothing came
-    /// by then, or nothing more ever will.
+    /// The next event, waiting until `until`; `None` when nothing came by then, or nothing more
+    /// ever will. With `until` `None`, only what has already arrived, without waiting (and,
+    /// where the pipes allow, without a system call).
     fn next(&mut self, until: Option<Instant>) -> Option<Event>;
 }
 

@@ -93,13 +93,20 @@ impl Polled {
         self.written = 0;
     }
 
-    /// The lines stdout has ready now, without waiting, or how it ended.
-    fn read_lines(&mut self) -> Option<Event> {
+    /// The lines stdout has ready now, without waiting, or how it ended. With `read` false,
+    /// only what is already in the buffer (no system call).
+    fn read_lines(&mut self, read: bool) -> Option<Event> {
         if self.stdout_over {
             return self.end.take();
         }
         let mut lines = VecDeque::new();
         while lines.len() < LINES_PER_EVENT {
+            // A read that emptied the buffer most likely emptied the pipe too: the lines go
+            // to the receiver now, not after a second read that finds nothing (it was one
+            // wasted system call per batch).
+            if self.stdout.buffer().is_empty() && (!read || !lines.is_empty()) {
+                break;
+            }
             // A read that would block leaves the start of a line in `self.line`, and the next
             // read goes on from there.
             let end = match read_capped_line(&mut self.stdout, &mut self.line, MAX_LINE) {
@@ -189,7 +196,8 @@ impl Pipes for Polled {
     fn next(&mut self, until: Option<Instant>) -> Option<Event> {
         loop {
             self.flush();
-            if let Some(event) = self.read_lines().or_else(|| self.exit_report()) {
+            let read = until.is_some();
+            if let Some(event) = self.read_lines(read).or_else(|| self.exit_report()) {
                 return Some(event);
             }
             let until = until?;
