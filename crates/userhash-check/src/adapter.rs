@@ -254,7 +254,7 @@ const LINES_PER_EVENT: usize = 256;
 /// come in, the waiter's exit report among them.
 trait Pipes {
     /// Queues request lines (`\n`-separated, without the last `\n`) to go out together.
-    fn send(&mut self, lines: String);
+    fn send(&mut self, lines: &str);
     /// Closes stdin once what is queued went out (as far as the pipe takes it): the adapter
     /// sees EOF.
     fn close_stdin(&mut self);
@@ -431,12 +431,12 @@ impl Adapter {
 
     /// Sends one request line.
     pub fn send(&mut self, request: &Value) {
-        self.send_lines(request.to_string());
+        self.send_lines(&request.to_string());
     }
 
     /// Sends request lines, `\n`-separated without the last `\n`, in one write. A broken
     /// pipe is not reported here: the adapter's stdout ends too, and the receiver sees that.
-    pub fn send_lines(&mut self, lines: String) {
+    pub fn send_lines(&mut self, lines: &str) {
         self.pipes.send(lines);
     }
 
@@ -913,7 +913,7 @@ mod tests {
                 let started = Instant::now();
                 let line = "x".repeat(64 * 1024);
                 for _ in 0..32 {
-                    adapter.send_lines(line.clone());
+                    adapter.send_lines(&line);
                 }
                 assert!(started.elapsed() < Duration::from_secs(2), "{drive:?}");
                 adapter.stop();
@@ -930,7 +930,7 @@ mod tests {
                 let batch: Vec<String> = (1..=2000)
                     .map(|seq| format!(r#"{{"seq":{seq},"pad":"{}"}}"#, "p".repeat(seq % 97)))
                     .collect();
-                adapter.send_lines(batch.join("\n"));
+                adapter.send_lines(&batch.join("\n"));
                 for seq in 1..=2000u64 {
                     let got = adapter.receive(Duration::from_secs(10));
                     assert!(

@@ -164,6 +164,9 @@ pub struct Session<T> {
     in_flight: VecDeque<(u64, T, Encoded)>,
     seq: u64,
     restarts: usize,
+    /// The lines of a batch being sent, kept between batches: built afresh, a batch's string
+    /// grew (and was copied) a dozen times on its way to 60 kB.
+    batch: String,
 }
 
 impl<T> Session<T> {
@@ -183,6 +186,7 @@ impl<T> Session<T> {
             in_flight: VecDeque::new(),
             seq: 0,
             restarts: 0,
+            batch: String::new(),
         })
     }
 
@@ -230,7 +234,8 @@ impl<T> Session<T> {
         // Refilled in batches, once half the window is answered: one write and one wake-up of
         // the adapter per batch, not per request, while half a window still keeps it busy.
         if self.in_flight.len() <= self.options.window / 2 {
-            let mut lines = String::new();
+            let lines = &mut self.batch;
+            lines.clear();
             while self.in_flight.len() < self.options.window {
                 let Some((tag, request)) = self.queued.pop_front() else {
                     break;
@@ -239,7 +244,7 @@ impl<T> Session<T> {
                 if !lines.is_empty() {
                     lines.push('\n');
                 }
-                request.write_line(self.seq, &mut lines);
+                request.write_line(self.seq, lines);
                 self.in_flight.push_back((self.seq, tag, request));
             }
             if !lines.is_empty() {

@@ -177,7 +177,7 @@ impl Polled {
 }
 
 impl Pipes for Polled {
-    fn send(&mut self, lines: String) {
+    fn send(&mut self, lines: &str) {
         if self.stdin.is_none() {
             return;
         }

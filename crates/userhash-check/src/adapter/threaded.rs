@@ -33,10 +33,10 @@ impl Threaded {
 }
 
 impl Pipes for Threaded {
-    fn send(&mut self, lines: String) {
+    fn send(&mut self, lines: &str) {
         if let Some(writer) = &self.writer {
             // A send error means the writer stopped (broken pipe); the reader will see EOF.
-            let _ = writer.send(lines);
+            let _ = writer.send(lines.to_owned());
         }
     }
 
