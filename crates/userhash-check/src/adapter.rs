@@ -264,9 +264,9 @@ trait Pipes {
     fn next(&mut self, until: Option<Instant>) -> Option<Event>;
 }
 
-/// How to drive the pipes: [`Io::Polled`] on Unix, [`Io::Threaded`] elsewhere; tests run both.
+/// How to drive the pipes: [`Drive::Polled`] on Unix, [`Drive::Threaded`] elsewhere; tests run both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Io {
+enum Drive {
     /// The receiving thread reads and writes, non-blocking, waiting in `poll(2)`.
     #[cfg(unix)]
     Polled,
@@ -275,11 +275,11 @@ enum Io {
     Threaded,
 }
 
-impl Io {
+impl Drive {
     #[cfg(unix)]
-    const PLATFORM: Io = Io::Polled;
+    const PLATFORM: Drive = Drive::Polled;
     #[cfg(not(unix))]
-    const PLATFORM: Io = Io::Threaded;
+    const PLATFORM: Drive = Drive::Threaded;
 }
 
 /// A running adapter.
@@ -309,14 +309,14 @@ impl Adapter {
         handshake_timeout: Duration,
         scrubber: Arc<Scrubber>,
     ) -> Result<Adapter, StartError> {
-        Adapter::start_with(command, handshake_timeout, scrubber, Io::PLATFORM)
+        Adapter::start_with(command, handshake_timeout, scrubber, Drive::PLATFORM)
     }
 
     fn start_with(
         command: &AdapterCommand,
         handshake_timeout: Duration,
         scrubber: Arc<Scrubber>,
-        driven: Io,
+        drive: Drive,
     ) -> Result<Adapter, StartError> {
         let (program, args) = command
             .argv
@@ -353,9 +353,9 @@ impl Adapter {
         })?;
         let ring = Arc::new(Mutex::new(Ring::default()));
         let stderr_done = spawn_drain(pipes.stderr, Arc::clone(&ring));
-        let pipes: Box<dyn Pipes> = match driven {
+        let pipes: Box<dyn Pipes> = match drive {
             #[cfg(unix)]
-            Io::Polled => {
+            Drive::Polled => {
                 drop(event_tx); // only the waiter reports on the channel
                 match polled::Polled::new(pipes.stdin, pipes.stdout, events, wake) {
                     Ok(polled) => Box::new(polled),
@@ -367,7 +367,7 @@ impl Adapter {
                     }
                 }
             }
-            Io::Threaded => Box::new(threaded::Threaded::new(
+            Drive::Threaded => Box::new(threaded::Threaded::new(
                 pipes.stdin,
                 pipes.stdout,
                 (event_tx, events),
@@ -831,12 +831,12 @@ mod tests {
             }
         }
 
-        fn start(then: &str, drive: Io) -> Adapter {
+        fn start(then: &str, drive: Drive) -> Adapter {
             Adapter::start_with(&shell(then), Duration::from_secs(10), Arc::default(), drive)
                 .unwrap_or_else(|e| panic!("{drive:?}: the handshake failed: {e}"))
         }
 
-        const DRIVES: [Io; 2] = [Io::Polled, Io::Threaded];
+        const DRIVES: [Drive; 2] = [Drive::Polled, Drive::Threaded];
 
         #[test]
         fn replies_garbage_blank_lines_and_the_end() {
