@@ -324,10 +324,14 @@ impl Adapter {
             .ok_or_else(|| StartError::Spawn("no adapter command given after --".into()))?;
         let (event_tx, events) = mpsc::sync_channel(EVENTS_IN_FLIGHT);
         let exit_tx = event_tx.clone();
-        // The waiter's report also wakes a receiver waiting in poll (Unix), with a byte.
+        // The waiter's report also wakes a receiver waiting in poll (Unix), with a byte. A
+        // socket pair from std is close-on-exec, so the adapter does not inherit it (a plain
+        // pipe(2) would be, and a child of the adapter would hold it open).
         #[cfg(unix)]
-        let (wake, poke) = rustix::pipe::pipe().map_err(|e| {
-            StartError::Spawn(format!("cannot make a pipe to watch the adapter with: {e}"))
+        let (wake, mut poke) = std::os::unix::net::UnixStream::pair().map_err(|e| {
+            StartError::Spawn(format!(
+                "cannot make a socket pair to watch the adapter with: {e}"
+            ))
         })?;
         let (process, pipes) = Process::spawn(
             Command::new(program)
@@ -338,7 +342,7 @@ impl Adapter {
             move |status| {
                 let _ = exit_tx.send(Event::Exited(status));
                 #[cfg(unix)]
-                let _ = rustix::io::write(&poke, b"x");
+                let _ = io::Write::write(&mut poke, b"x");
             },
         )
         .map_err(|e| {
@@ -901,6 +905,82 @@ mod tests {
                     matches!(&got, Received::Garbage(m) if m.contains("longer than")),
                     "{drive:?}: {got:?}"
                 );
+                adapter.kill();
+            }
+        }
+
+        /// The checker's thread CPU time, for telling a wait from a spin.
+        fn thread_cpu() -> Duration {
+            let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+            Duration::new(
+                u64::try_from(now.tv_sec).unwrap_or(0),
+                u32::try_from(now.tv_nsec).unwrap_or(0),
+            )
+        }
+
+        /// Waiting sleeps: for a silent port, and after the exit was reported while a child
+        /// holds stdout (the waiter's end of its wake-up pipe is closed by then, and a closed
+        /// pipe polls ready forever if it is polled again).
+        #[test]
+        fn waiting_costs_no_cpu() {
+            for drive in DRIVES {
+                let cases = [
+                    ("sleep 20", "timeout", Duration::from_millis(200)),
+                    ("sleep 20 & exit 4", "exit", Duration::from_secs(5)),
+                ];
+                for (then, first, timeout) in cases {
+                    let mut adapter = start(then, drive);
+                    let got = adapter.receive(timeout);
+                    let expected = match got {
+                        Received::ExitedHoldingStdout(_) => "exit",
+                        Received::Timeout => "timeout",
+                        _ => "something else",
+                    };
+                    assert_eq!(expected, first, "{drive:?}, {then}: {got:?}");
+                    let (cpu, wall) = (thread_cpu(), Instant::now());
+                    let got = adapter.receive(Duration::from_millis(700));
+                    let spent = thread_cpu().saturating_sub(cpu);
+                    // After an exit, a wait lasts the grace for what was written before it.
+                    let waited = if first == "exit" {
+                        EXIT_GRACE
+                    } else {
+                        Duration::from_millis(700)
+                    };
+                    assert!(
+                        wall.elapsed() >= waited - Duration::from_millis(50),
+                        "{drive:?}, {then}: {got:?} after {:?}",
+                        wall.elapsed()
+                    );
+                    assert!(
+                        spent < Duration::from_millis(70),
+                        "{drive:?}, {then}: {spent:?} of CPU to wait {:?}",
+                        wall.elapsed()
+                    );
+                    adapter.kill();
+                }
+            }
+        }
+
+        /// The adapter does not inherit the socket the waiter wakes the receiver with: a child
+        /// of the adapter holding it would keep the receiver from seeing the waiter's end (and
+        /// a port has no business with the checker's descriptors). No descriptor the adapter
+        /// has is a socket.
+        #[cfg(target_os = "linux")]
+        #[test]
+        fn the_adapter_inherits_no_socket() {
+            for drive in DRIVES {
+                let mut adapter = start(
+                    r#"read -r request; echo "{\"seq\":1,\"fds\":\"$(for fd in /proc/$$/fd/*; do readlink "$fd"; done | tr '\n' ' ')\"}""#,
+                    drive,
+                );
+                adapter.send_lines(r#"{"seq":1,"cmd":"user_hash"}"#);
+                let got = adapter.receive(Duration::from_secs(10));
+                let Received::Reply(reply) = &got else {
+                    panic!("{drive:?}: {got:?}");
+                };
+                let fds = reply["fds"].as_str().unwrap_or_default();
+                assert!(fds.contains("pipe:"), "{drive:?}: {fds}");
+                assert!(!fds.contains("socket:"), "{drive:?}: {fds}");
                 adapter.kill();
             }
         }

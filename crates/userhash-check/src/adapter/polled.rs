@@ -8,12 +8,12 @@
 //! replies pile up in the pipe while the receiver is busy and are taken in one `read` when it
 //! is not; a reply written then wakes nobody.
 //!
-//! The waiter thread's exit report still comes through a channel; a byte on a pipe of its own
+//! The waiter thread's exit report still comes through a channel; a byte on a socket of its own
 //! wakes `poll` for it, so an adapter that exits while a child holds its stdout is seen at once.
 
 use std::collections::VecDeque;
-use std::io::{self, BufReader, ErrorKind, Write};
-use std::os::fd::OwnedFd;
+use std::io::{self, BufReader, ErrorKind, Read, Write};
+use std::os::unix::net::UnixStream;
 use std::process::{ChildStdin, ChildStdout};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
@@ -41,8 +41,8 @@ pub(super) struct Polled {
     /// The waiter's report of the exit.
     exits: Receiver<Event>,
     /// Readable once the waiter has reported; `None` once the report (or the waiter's end)
-    /// was seen, so that a closed pipe is not polled again and again.
-    wake: Option<OwnedFd>,
+    /// was seen, so that a closed socket is not polled again and again.
+    wake: Option<UnixStream>,
 }
 
 impl Polled {
@@ -52,11 +52,11 @@ impl Polled {
         stdin: ChildStdin,
         stdout: ChildStdout,
         exits: Receiver<Event>,
-        wake: OwnedFd,
+        wake: UnixStream,
     ) -> io::Result<Polled> {
         rustix::io::ioctl_fionbio(&stdin, true)?;
         rustix::io::ioctl_fionbio(&stdout, true)?;
-        rustix::io::ioctl_fionbio(&wake, true)?;
+        wake.set_nonblocking(true)?;
         Ok(Polled {
             stdin: Some(stdin),
             outgoing: Vec::new(),
@@ -140,13 +140,13 @@ impl Polled {
     }
 
     /// `wake` polled readable with no report in the channel: the waiter ended without one
-    /// (its end of the pipe closed), so `wake` is not polled again.
+    /// (its end of the socket closed), so `wake` is not polled again.
     fn wake_without_report(&mut self) {
-        let Some(wake) = &self.wake else {
+        let Some(wake) = &mut self.wake else {
             return;
         };
         let mut bytes = [0u8; 8];
-        if let Ok(0) = rustix::io::read(wake, &mut bytes) {
+        if let Ok(0) = wake.read(&mut bytes) {
             self.wake = None;
         }
     }
