@@ -271,7 +271,8 @@ impl Probe {
             // The reference's own token is right without decoding it (most ports sign the
             // claims as the reference does); any other is judged on its claims and signature.
             (Expected::Token(reference), Reply::Jwt(token)) => {
-                token == reference || judge_token(&self.user().secret, reference, token)
+                token == reference
+                    || judge_token(&self.user().secret, reference, token).is_correct()
             }
             _ => false,
         };
@@ -286,10 +287,15 @@ impl Probe {
     }
 }
 
-/// Whether `token` carries the claims of the reference's token, HS256-signed with `secret`.
-fn judge_token(secret: &str, reference: &str, token: &str) -> bool {
+/// How `token` compares with the reference's token: the same claims, HS256-signed with
+/// `secret` (what judging a reply and naming a counterexample both ask).
+pub(crate) fn judge_token(
+    secret: &str,
+    reference: &str,
+    token: &str,
+) -> userhash_mistakes::jwt::TokenJudgement {
     let claims = userhash_mistakes::jwt::claims_of(reference).unwrap_or_default();
-    userhash_mistakes::jwt::judge_token(secret, &claims, token).is_correct()
+    userhash_mistakes::jwt::judge_token(secret, &claims, token)
 }
 
 /// Whether a user_id is an integer a double cannot hold exactly (above 2^53): the vectors'
@@ -801,7 +807,7 @@ mod tests {
                 continue;
             };
             assert!(
-                judge_token(&sign.user.secret, &reference, &reference),
+                judge_token(&sign.user.secret, &reference, &reference).is_correct(),
                 "{sign:?}"
             );
             // The same claims, keys reversed, signed: another token, judged in full.

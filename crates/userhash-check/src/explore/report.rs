@@ -12,7 +12,7 @@ use userhash_vectors::format::{
 
 use super::gen::{Presented, User};
 use super::shrink::Shrunk;
-use super::{reference, Counterexample, Evidence, Expected, ExploreReport, Probe};
+use super::{judge_token, reference, Counterexample, Evidence, Expected, ExploreReport, Probe};
 
 fn input_of(user: &User) -> Input<'_> {
     Input {
@@ -266,12 +266,7 @@ pub(super) fn counterexample(
         }
         Probe::Jwt(_) => match (shrunk.probe.expected(), shrunk.actual.get("jwt")) {
             (Expected::Token(reference), Some(Value::String(token))) => (
-                userhash_mistakes::jwt::judge_token(
-                    &shrunk.probe.user().secret,
-                    &userhash_mistakes::jwt::claims_of(&reference).unwrap_or_default(),
-                    token,
-                )
-                .mistakes,
+                judge_token(&shrunk.probe.user().secret, &reference, token).mistakes,
                 None,
             ),
             (Expected::Error(class), Some(Value::String(_))) => (
