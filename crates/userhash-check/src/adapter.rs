@@ -198,11 +198,11 @@ enum Event {
     Exited(String),
 }
 
-/// What waiting for a reply produced.
+/// What waiting for a reply produced: the reply read as `R` (a JSON tree by default).
 #[derive(Debug)]
-pub enum Received {
+pub enum Received<R = Value> {
     /// A JSON line.
-    Reply(Value),
+    Reply(R),
     /// A line that is not JSON, not UTF-8, nested too deeply, or too long, described.
     Garbage(String),
     /// stdout closed: the adapter exited or crashed (with its exit status, when known).
@@ -444,8 +444,13 @@ impl Adapter {
         self.pipes.send(lines);
     }
 
-    /// Waits up to `timeout` for the next line on stdout, and parses it.
+    /// Waits up to `timeout` for the next line on stdout, and parses it into a JSON tree.
     pub fn receive(&mut self, timeout: Duration) -> Received {
+        self.receive_as(timeout)
+    }
+
+    /// [`Adapter::receive`], reading the reply as `R`.
+    pub fn receive_as<R: Decode>(&mut self, timeout: Duration) -> Received<R> {
         // Lines already received are answered without reading the clock.
         let mut deadline: Option<Instant> = None;
         loop {
@@ -453,7 +458,7 @@ impl Adapter {
                 if line.iter().all(u8::is_ascii_whitespace) {
                     continue; // blank lines are ignored
                 }
-                return parse_line(&self.scrubber.scrub_bytes(&line));
+                return parse_line_as(&self.scrubber.scrub_bytes(&line));
             }
             let until = *deadline.get_or_insert_with(|| {
                 let now = Instant::now();
@@ -616,9 +621,41 @@ pub fn read_capped_line(
     }
 }
 
+/// How a reply line is read: into a JSON tree ([`Value`]), or into a type that reads the
+/// common replies without building one (what `explore` does, at a few hundred thousand replies
+/// a second). Either way a line is a reply exactly when it is JSON.
+pub trait Decode: Sized {
+    /// The reply in `text`; an error exactly when `text` is not JSON (or nests deeper than
+    /// serde_json's recursion limit).
+    fn decode(text: &str) -> serde_json::Result<Self>;
+    /// The reply's `seq`, when it is an unsigned 64-bit integer.
+    fn seq(&self) -> Option<u64>;
+    /// The reply as a JSON tree, as [`Value`] decodes it: what protocol errors show.
+    fn into_value(self) -> Value;
+}
+
+impl Decode for Value {
+    fn decode(text: &str) -> serde_json::Result<Value> {
+        serde_json::from_str(text)
+    }
+
+    fn seq(&self) -> Option<u64> {
+        self.get("seq").and_then(Value::as_u64)
+    }
+
+    fn into_value(self) -> Value {
+        self
+    }
+}
+
 /// Parses one line of stdout (without its `\n`), as the receiver does. Public for the `reply`
 /// fuzz target.
 pub fn parse_line(line: &[u8]) -> Received {
+    parse_line_as(line)
+}
+
+/// [`parse_line`], reading the reply as `R`.
+pub fn parse_line_as<R: Decode>(line: &[u8]) -> Received<R> {
     let Ok(text) = std::str::from_utf8(line) else {
         return Received::Garbage(format!(
             "a line that is not UTF-8: {}",
@@ -626,8 +663,8 @@ pub fn parse_line(line: &[u8]) -> Received {
         ));
     };
     let text = text.strip_suffix('\r').unwrap_or(text);
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => Received::Reply(value),
+    match R::decode(text) {
+        Ok(reply) => Received::Reply(reply),
         Err(error) if error.to_string().starts_with("recursion limit exceeded") => {
             Received::Garbage(format!(
                 "a JSON value nested more than {MAX_DEPTH} levels deep: {}",

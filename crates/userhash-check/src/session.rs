@@ -11,13 +11,14 @@
 //! JWT commands can drive it with their own requests.
 
 use std::collections::VecDeque;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::adapter::{clip, Adapter, AdapterCommand, Implementation, Received, StartError};
+use crate::adapter::{clip, Adapter, AdapterCommand, Decode, Implementation, Received, StartError};
 use crate::scrub::Scrubber;
 
 /// Requests in flight at most, by default.
@@ -76,15 +77,15 @@ pub struct Fault {
     pub stderr: String,
 }
 
-/// What the session saw, in request order.
+/// What the session saw, in request order; replies read as `R` (a JSON tree by default).
 #[derive(Debug)]
-pub enum Event<T> {
+pub enum Event<T, R = Value> {
     /// The reply to the request tagged `tag` (a JSON value whose `seq` matched).
     Reply {
         /// The request's tag.
         tag: T,
         /// The reply.
-        reply: Value,
+        reply: R,
     },
     /// The request tagged `tag` faulted.
     Fault {
@@ -152,8 +153,9 @@ impl Encoded {
     }
 }
 
-/// A running adapter and the requests queued for it.
-pub struct Session<T> {
+/// A running adapter and the requests queued for it, reading replies as `R`: a JSON tree, or
+/// a type that reads a caller's common replies without building one.
+pub struct Session<T, R = Value> {
     command: AdapterCommand,
     options: SessionOptions,
     adapter: Option<Adapter>,
@@ -167,9 +169,10 @@ pub struct Session<T> {
     /// The lines of a batch being sent, kept between batches: built afresh, a batch's string
     /// grew (and was copied) a dozen times on its way to 60 kB.
     batch: String,
+    replies: PhantomData<fn() -> R>,
 }
 
-impl<T> Session<T> {
+impl<T, R: Decode> Session<T, R> {
     /// Starts the adapter and performs the handshake.
     pub fn start(command: &AdapterCommand, options: SessionOptions) -> Result<Self, StartError> {
         let adapter = Adapter::start(
@@ -187,6 +190,7 @@ impl<T> Session<T> {
             seq: 0,
             restarts: 0,
             batch: String::new(),
+            replies: PhantomData,
         })
     }
 
@@ -219,7 +223,7 @@ impl<T> Session<T> {
 
     /// The next reply or fault, in request order; [`Event::Exhausted`] once when restarts ran
     /// out; `None` when nothing is pending.
-    pub fn next_event(&mut self) -> Option<Event<T>> {
+    pub fn next_event(&mut self) -> Option<Event<T, R>> {
         if self.adapter.is_none() {
             if self.queued.is_empty() {
                 return None;
@@ -252,23 +256,24 @@ impl<T> Session<T> {
             }
         }
         let expected = self.in_flight.front().map(|(seq, _, _)| *seq)?;
-        let (kind, message, actual) = match adapter.receive(self.options.timeout) {
-            Received::Reply(reply) => match reply.get("seq") {
-                Some(seq) if seq.as_u64() == Some(expected) => {
-                    let (_, tag, _) = self.in_flight.pop_front()?;
-                    return Some(Event::Reply { tag, reply });
-                }
-                seq => (
+        let (kind, message, actual) = match adapter.receive_as::<R>(self.options.timeout) {
+            Received::Reply(reply) if reply.seq() == Some(expected) => {
+                let (_, tag, _) = self.in_flight.pop_front()?;
+                return Some(Event::Reply { tag, reply });
+            }
+            Received::Reply(reply) => {
+                let reply = reply.into_value();
+                (
                     FaultKind::Protocol,
                     format!(
                         "protocol error: {}, expected {expected} (replies must come in request order \
                          and echo the request's seq): {}",
-                        describe_seq(seq),
+                        describe_seq(reply.get("seq")),
                         clip(&reply.to_string(), 200)
                     ),
                     reply,
-                ),
-            },
+                )
+            }
             Received::Garbage(what) => (
                 FaultKind::Protocol,
                 format!("protocol error: the adapter wrote {what}"),

@@ -6,6 +6,7 @@
 //! differs, outside what the vectors call `acceptable`, is shrunk by [`shrink`] (re-asking the
 //! port), diagnosed by the same engine as `run`, and printed with a ready-to-paste vector case.
 
+pub mod answer;
 pub mod gen;
 pub mod jwt;
 mod report;
@@ -26,6 +27,7 @@ use crate::classify::Reply;
 use crate::outcome::CaseKind;
 use crate::scrub::Scrubber;
 use crate::session::{Event, Session, SessionOptions};
+use answer::Answer;
 use gen::{Presented, SplitMix64, Tape, User};
 
 pub use report::{render_human, vector_case};
@@ -572,7 +574,7 @@ pub fn explore(
             scrubber: Arc::new(Scrubber::new(Vec::<&str>::new())),
         },
     );
-    let mut session: Session<u64> = match (session, crate::process::interrupted()) {
+    let mut session: Session<u64, Answer> = match (session, crate::process::interrupted()) {
         (Ok(session), _) => session,
         // A signal during the handshake: nothing explored, and the report says why.
         (Err(_), Some(signal)) => {
@@ -660,7 +662,7 @@ pub fn explore(
                 if answered % 1024 == 0 {
                     progress(answered, "exploring");
                 }
-                let parsed = Reply::parse(&reply, flight.probe.kind());
+                let parsed = reply.into_reply(flight.probe.kind());
                 match flight.probe.judge_against(&flight.expected, &parsed) {
                     Verdict::Agrees => evidence.record(flight.probe, parsed),
                     Verdict::Skipped => skipped += 1,

@@ -10,9 +10,9 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::answer::Answer;
 use super::gen::{self, Tape, User};
 use super::{probe, probe_for, Evidence, Kinds, Probe, Verdict, SHRINK_BATCH};
-use crate::classify::Reply;
 use crate::session::{Event, Session};
 
 /// A shrunk counterexample, with what shrinking learnt on the way.
@@ -97,7 +97,7 @@ fn edited(tape: &[u64], edit: Edit, at: usize) -> Option<Vec<u64>> {
 /// on from that position (its edit may apply again there), so one request window does the
 /// work of many. Passes repeat until a whole round changes nothing or the budget is spent.
 pub fn shrink(
-    session: &mut Session<u64>,
+    session: &mut Session<u64, Answer>,
     tape: Vec<u64>,
     found: Probe,
     actual: Value,
@@ -310,7 +310,7 @@ enum Asked {
 
 /// Sends a window of candidates and reads every answer.
 fn ask(
-    session: &mut Session<u64>,
+    session: &mut Session<u64, Answer>,
     batch: &[(usize, Vec<u64>, Probe)],
     shrunk: &mut Shrunk,
 ) -> Asked {
@@ -327,7 +327,7 @@ fn ask(
                 let Some((_, _, probe)) = batch.get(index) else {
                     continue;
                 };
-                let parsed = Reply::parse(&reply, probe.kind());
+                let parsed = reply.into_reply(probe.kind());
                 match probe.judge(&parsed) {
                     Verdict::Differs => {
                         if first.as_ref().is_none_or(|(i, _)| index < *i) {
