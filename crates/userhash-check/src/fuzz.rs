@@ -393,7 +393,9 @@ fn answer_agrees(line: &[u8], tree: Option<&Value>) -> Result<(), String> {
     // the tree.
     let (ours, theirs) = (answer.into_value().to_string(), tree.to_string());
     if ours != theirs {
-        return Err(format!("explore's tree {ours} is not serde_json's {theirs}"));
+        return Err(format!(
+            "explore's tree {ours} is not serde_json's {theirs}"
+        ));
     }
     Ok(())
 }

@@ -143,9 +143,9 @@ impl Encoded {
 
     /// The request's line as the `seq`-th request: `{"seq":N,` and the fields.
     fn write_line(&self, seq: u64, line: &mut String) {
-        use std::fmt::Write as _;
         let fields = self.0.get(1..).unwrap_or("}"); // after `{`: the fields and `}`
-        let _ = write!(line, "{{\"seq\":{seq}");
+        line.push_str("{\"seq\":");
+        line.push_str(itoa::Buffer::new().format(seq));
         if fields != "}" {
             line.push(',');
         }
@@ -214,6 +214,19 @@ impl<T, R: Decode> Session<T, R> {
             panic!("a request must serialize to a JSON object");
         };
         self.queued.push_back((tag, encoded));
+    }
+
+    /// Queues a request the caller wrote as a JSON object itself, as [`Session::push`] would
+    /// have serialized it (`explore` writes its own, faster); `seq` is added when it is sent.
+    ///
+    /// # Panics
+    /// If `object` is not `{…}`: requests are built by the checker.
+    pub fn push_json(&mut self, tag: T, object: String) {
+        assert!(
+            object.starts_with('{') && object.ends_with('}'),
+            "a request must be a JSON object"
+        );
+        self.queued.push_back((tag, Encoded(object)));
     }
 
     /// Requests queued or in flight.

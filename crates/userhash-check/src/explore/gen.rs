@@ -217,12 +217,19 @@ fn text(tape: &mut Tape, max_chars: u64) -> String {
         _ => {
             // Padded: whitespace around a word.
             let pad = tape.pick(&[" ", "\t", "\n", "\r\n", "\u{a0}", "\u{feff}"]);
-            let word: String = (0..1 + tape.draw(8)).map(|_| character(tape)).collect();
-            match tape.draw(3) {
-                0 => format!("{pad}{word}"),
-                1 => format!("{word}{pad}"),
-                _ => format!("{pad}{word}{pad}"),
+            let mut word = String::with_capacity(2 * pad.len() + 4 * 9);
+            for _ in 0..1 + tape.draw(8) {
+                word.push(character(tape));
             }
+            match tape.draw(3) {
+                0 => word.insert_str(0, pad),
+                1 => word.push_str(pad),
+                _ => {
+                    word.insert_str(0, pad);
+                    word.push_str(pad);
+                }
+            }
+            word
         }
     }
 }
@@ -254,13 +261,19 @@ fn integer(tape: &mut Tape) -> Value {
     }
 }
 
+/// Written into one string, in the order of the draws (local part, tag, domain): an email is
+/// drawn for most explored users.
 fn email(tape: &mut Tape) -> String {
-    let local: String = (0..1 + tape.draw(12)).map(|_| character(tape)).collect();
-    let tag = match tape.draw(3) {
-        0 => String::new(),
-        _ => format!("+{}", text(tape, 6)),
-    };
-    let domain = tape.pick(&[
+    let mut email = String::with_capacity(96);
+    for _ in 0..1 + tape.draw(12) {
+        email.push(character(tape));
+    }
+    if tape.draw(3) != 0 {
+        email.push('+');
+        email.push_str(&text(tape, 6));
+    }
+    email.push('@');
+    email.push_str(tape.pick(&[
         "example.com",
         "EXAMPLE.com",
         "gmail.com",
@@ -268,8 +281,8 @@ fn email(tape: &mut Tape) -> String {
         "xn--exmple-cua.com",
         "\u{4f8b}\u{3048}.jp",
         "b\u{fc}cher.de",
-    ]);
-    format!("{local}{tag}@{domain}")
+    ]));
+    email
 }
 
 /// A secret: short, at the block boundaries, looking like hex or base64, with a newline or

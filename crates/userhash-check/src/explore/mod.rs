@@ -10,10 +10,10 @@ pub mod answer;
 pub mod gen;
 pub mod jwt;
 mod report;
+mod request;
 mod shrink;
 
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,7 @@ use answer::Answer;
 use gen::{Presented, SplitMix64, Tape, User};
 
 pub use report::{render_human, vector_case};
+pub use request::Request;
 
 /// Requests in flight at once while exploring: four times `run`'s 64, so that the port is
 /// woken once per 128 requests rather than once per 32 (12–15 % less checker CPU per case
@@ -114,27 +115,6 @@ pub enum Verdict {
     Differs,
     /// The port skipped it.
     Skipped,
-}
-
-/// A probe's protocol request, borrowed from the probe: what [`Session::push`] serializes
-/// straight to the request line, so no map is built per case on the exploring loop.
-#[derive(Serialize)]
-pub struct Request<'a> {
-    cmd: &'static str,
-    id: &'a str,
-    secret: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user_id: Option<&'a Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<&'a Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user_hash: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    claims: Option<&'a Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    jwt: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    now: Option<i64>,
 }
 
 impl Probe {
@@ -332,20 +312,23 @@ pub fn probe(tape: &mut Tape, kinds: Kinds) -> Probe {
 /// choices for a simpler user, so a probe keeps its command and its recipe (which hash a
 /// verifier is shown, how a token is mutated) while its user gets simpler.
 pub(crate) fn probe_for(tape: &mut Tape, kinds: Kinds, user: User) -> Probe {
-    let mut choices = vec![CaseKind::UserHash];
+    // The commands on offer, in a fixed order (an array: this runs for every explored case).
+    let mut choices = [CaseKind::UserHash; 4];
+    let mut offered = 1;
     for (on, kind) in [
         (kinds.verify, CaseKind::Verify),
         (kinds.jwt, CaseKind::Jwt),
         (kinds.verify_jwt, CaseKind::JwtVerify),
     ] {
         if on {
-            choices.push(kind);
+            choices[offered] = kind;
+            offered += 1;
         }
     }
-    let kind = if choices.len() == 1 {
+    let kind = if offered == 1 {
         CaseKind::UserHash
     } else {
-        choices[tape.draw(choices.len() as u64) as usize]
+        choices[tape.draw(offered as u64) as usize]
     };
     match kind {
         CaseKind::Jwt => return Probe::Jwt(jwt::sign(tape, user)),
@@ -638,8 +621,9 @@ pub fn explore(
             let seed = seeds.next_u64();
             let probe = probe(&mut Tape::unrecorded(SplitMix64::new(seed)), kinds);
             id.clear();
-            let _ = write!(id, "explore-{generated}");
-            session.push(generated, &probe.line(&id));
+            id.push_str("explore-");
+            id.push_str(itoa::Buffer::new().format(generated));
+            session.push_json(generated, probe.line(&id).to_json());
             in_flight.push_back((
                 generated,
                 InFlight {

@@ -315,7 +315,7 @@ fn ask(
     shrunk: &mut Shrunk,
 ) -> Asked {
     for (index, (_, _, probe)) in batch.iter().enumerate() {
-        session.push(index as u64, &probe.line("explore-shrink"));
+        session.push_json(index as u64, probe.line("explore-shrink").to_json());
     }
     shrunk.requests += batch.len();
     let mut first: Option<(usize, Value)> = None;
