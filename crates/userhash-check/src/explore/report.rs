@@ -254,9 +254,9 @@ pub(super) fn counterexample(
     evidence: Evidence,
     seed: u64,
 ) -> Counterexample {
-    let mut evidence = evidence.followed_by(shrunk.evidence);
-    let hashes: &[(User, Option<String>)] = evidence.hashes.make_contiguous();
-    let decisions: &[(User, String, bool)] = evidence.decisions.make_contiguous();
+    let evidence = evidence.followed_by(shrunk.evidence);
+    let hashes: &[(User, Option<String>)] = &evidence.hashes;
+    let decisions: &[(User, String, bool)] = &evidence.decisions;
     let mut only_here = Vec::new();
     let (diagnosis, explained_by) = match &shrunk.probe {
         Probe::Hash(user) => {
