@@ -3,6 +3,7 @@
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use userhash::hmac::PreKeyed;
 use userhash::jwt::{JwtError, JwtSigner, JwtVerifier, DEFAULT_LEEWAY};
@@ -86,26 +87,41 @@ fn token(header: &str, payload: &str, key: Option<&[u8]>) -> String {
     token
 }
 
+/// The claims of a token to verify, in the order it carries them. A struct rather than a map:
+/// a quarter of explored cases build one, and a map cost two SipHashed inserts and an
+/// allocation per key (the same JSON either way).
+#[derive(Clone, Serialize)]
+struct CheckClaims<'a> {
+    user_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    /// A number, or a string where a mutation makes it one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exp: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
+}
+
 /// A token for the user, made by mutating a correct one.
 pub fn check(tape: &mut Tape, user: User) -> JwtCheck {
     let key = user.secret.as_bytes();
+    let number;
     let user_id = match &user.user_id {
-        Some(Value::String(id)) if !id.is_empty() => id.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => "u".to_owned(),
+        Some(Value::String(id)) if !id.is_empty() => id.as_str(),
+        Some(Value::Number(n)) => {
+            number = n.to_string();
+            number.as_str()
+        }
+        _ => "u",
     };
-    let mut claims = Map::new();
-    claims.insert("user_id".into(), json!(user_id));
-    if let Some(Value::String(email)) = &user.email {
-        claims.insert("email".into(), json!(email));
-    }
     let time = tape.draw(3);
-    if time >= 1 {
-        claims.insert("exp".into(), json!(NOW + tape_offset(tape)));
-    }
-    if time == 2 {
-        claims.insert("nbf".into(), json!(NOW - tape_offset(tape)));
-    }
+    let exp = (time >= 1).then(|| json!(NOW + tape_offset(tape)));
+    let claims = CheckClaims {
+        user_id,
+        email: user.email.as_ref().and_then(Value::as_str),
+        exp,
+        nbf: (time == 2).then(|| NOW - tape_offset(tape)),
+    };
     let payload = serde_json::to_string(&claims).unwrap_or_default();
     const HS256: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
     let good = token(HS256, &payload, Some(key));
@@ -120,15 +136,18 @@ pub fn check(tape: &mut Tape, user: User) -> JwtCheck {
             token(HS256, &payload, Some(b"another secret")),
         ),
         4 => {
-            let mut other = claims.clone();
-            other.insert("user_id".into(), json!(format!("{user_id}x")));
+            let changed = format!("{user_id}x");
+            let other = CheckClaims {
+                user_id: &changed,
+                ..claims.clone()
+            };
             let signature = good.rsplit_once('.').map_or("", |(_, s)| s);
             (
                 "payload changed, signature kept",
                 format!(
                     "{}.{}.{signature}",
                     b64(HS256.as_bytes()),
-                    b64(Value::Object(other).to_string().as_bytes())
+                    b64(serde_json::to_string(&other).unwrap_or_default().as_bytes())
                 ),
             )
         }
@@ -182,11 +201,17 @@ pub fn check(tape: &mut Tape, user: User) -> JwtCheck {
             )
         }
         _ => {
-            let mut stringly = claims.clone();
-            stringly.insert("exp".into(), json!((NOW + tape_offset(tape)).to_string()));
+            let stringly = CheckClaims {
+                exp: Some(json!((NOW + tape_offset(tape)).to_string())),
+                ..claims
+            };
             (
                 "exp as a string, signed",
-                token(HS256, &Value::Object(stringly).to_string(), Some(key)),
+                token(
+                    HS256,
+                    &serde_json::to_string(&stringly).unwrap_or_default(),
+                    Some(key),
+                ),
             )
         }
     };
