@@ -1,10 +1,15 @@
-//! `cargo xtask bench [--save NAME] [--compare NAME] [--report-only]`: runs the user-hash
+//! `cargo xtask bench [--runs N] [--save NAME] [--compare NAME] [--report-only]`: runs the user-hash
 //! benchmarks, prints ns per hash with ratios to the SHA-256 floor and to `ring`, reports the
 //! speed targets as PASS/MISS, then runs the checker's overhead benchmark and reports ms per full
 //! run and the overhead against its 5 % target; it rewrites both generated parts of
 //! `docs/PERFORMANCE.md`.
 //!
-//! - `--save NAME`: also keep this run as criterion baseline NAME (`--save-baseline NAME`).
+//! - `--runs N`: runs both benchmarks N times (alternating) and reports each estimate's median
+//!   over the runs. On a VM whose speed drifts by ±15 % within the hour, one run's ratio near a
+//!   target reads PASS or MISS by luck (JWT verification read 2.35× and 1.59× in two runs of the
+//!   same code); three runs cost three times as long.
+//! - `--save NAME`: also keep this run (with `--runs`, the last) as criterion baseline NAME
+//!   (`--save-baseline NAME`).
 //! - `--compare NAME`: compare the user-hash run with baseline NAME (`--baseline NAME`); its
 //!   table gains a column. The checker's table has no comparison column.
 //! - `--report-only`: skip `cargo bench`; re-render from criterion's last results.
@@ -190,6 +195,8 @@ struct Args {
     save: Option<String>,
     compare: Option<String>,
     report_only: bool,
+    /// Runs whose medians are reported (`None`: one).
+    runs: Option<u32>,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -203,9 +210,18 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                 parsed.report_only = true;
                 continue;
             }
+            "--runs" => {
+                let value = it.next().map_or("", String::as_str);
+                match value.parse::<u32>() {
+                    Ok(runs @ 1..=9) => parsed.runs = Some(runs),
+                    _ => return Err(format!("--runs takes a number from 1 to 9, not `{value}`")),
+                }
+                continue;
+            }
             other => {
                 return Err(format!(
-                    "unknown argument `{other}` (--save NAME, --compare NAME, --report-only)"
+                    "unknown argument `{other}` (--runs N, --save NAME, --compare NAME, \
+                     --report-only)"
                 ))
             }
         };
@@ -278,6 +294,34 @@ fn collect(criterion_dir: &Path, baseline: &str) -> Result<BTreeMap<String, Esti
         found.insert((*id).to_owned(), estimate);
     }
     Ok(found)
+}
+
+/// Each benchmark's estimates, the median over `runs` (the mean of the middle two for an even
+/// count); a benchmark missing from some runs takes the median of those it is in.
+fn median_over(runs: &[BTreeMap<String, Estimate>]) -> BTreeMap<String, Estimate> {
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        let middle = values.len() / 2;
+        if values.len() % 2 == 0 {
+            (values[middle - 1] + values[middle]) / 2.0
+        } else {
+            values[middle]
+        }
+    };
+    let mut ids: Vec<&String> = runs.iter().flat_map(BTreeMap::keys).collect();
+    ids.sort();
+    ids.dedup();
+    ids.into_iter()
+        .map(|id| {
+            let estimates: Vec<Estimate> =
+                runs.iter().filter_map(|run| run.get(id)).copied().collect();
+            let estimate = Estimate {
+                mean_ns: median(estimates.iter().map(|e| e.mean_ns).collect()),
+                median_ns: median(estimates.iter().map(|e| e.median_ns).collect()),
+            };
+            (id.clone(), estimate)
+        })
+        .collect()
 }
 
 /// One speed target: `value` (a ratio of medians) against `limit`.
@@ -726,14 +770,27 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if !criterion_args.is_empty() {
         cmd.arg("--").args(&criterion_args);
     }
+    let runs = if args.report_only {
+        1
+    } else {
+        args.runs.unwrap_or(1)
+    };
     let mut xtask_line = "cargo xtask bench".to_owned();
+    if runs > 1 {
+        let _ = write!(xtask_line, " --runs {runs}");
+    }
     for (flag, value) in [("--save", &args.save), ("--compare", &args.compare)] {
         if let Some(value) = value {
             let _ = write!(xtask_line, " {flag} {value}");
         }
     }
+    // What the table's numbers are, when they are medians over runs.
+    let times = match runs {
+        1 => String::new(),
+        n => format!(" {n} times, alternating with the other benchmark; each estimate is the median of the {n} runs"),
+    };
     let command = format!(
-        "`{xtask_line}` (which runs `{}`)",
+        "`{xtask_line}` (which runs `{}`{times})",
         bench_command_line(&criterion_args)
     );
     // The checker's benchmark keeps a baseline when asked, but is not compared with one: a
@@ -751,16 +808,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
         checker_cmd.args(["--", "--save-baseline", name]);
         let _ = write!(checker_line, " -- --save-baseline {name}");
     }
-    let checker_command = format!("`{xtask_line}` (which runs `{checker_line}`)");
-    if args.report_only {
-        eprintln!("--report-only: using criterion's last results");
-    } else {
-        util::run_inherited(&mut cmd)?;
-        util::run_inherited(&mut checker_cmd)?;
-    }
-
+    let checker_command = format!("`{xtask_line}` (which runs `{checker_line}`{times})");
     let criterion_dir = util::target_dir().join("criterion");
-    let results = collect(&criterion_dir, "new")?;
+    let results = if args.report_only {
+        eprintln!("--report-only: using criterion's last results");
+        collect(&criterion_dir, "new")?
+    } else {
+        let mut each = Vec::new();
+        for run in 1..=runs {
+            if runs > 1 {
+                eprintln!("bench: run {run} of {runs}");
+            }
+            util::run_inherited(&mut cmd)?;
+            util::run_inherited(&mut checker_cmd)?;
+            each.push(collect(&criterion_dir, "new")?);
+        }
+        median_over(&each)
+    };
     if !results.contains_key(FLOOR) {
         return Err(format!(
             "no results for {FLOOR} under {}: did the benchmark run?",
@@ -1138,9 +1202,15 @@ mod tests {
             Args {
                 save: Some("main".into()),
                 compare: Some("old".into()),
-                report_only: false
+                report_only: false,
+                runs: None,
             }
         );
+        assert_eq!(args(&["--runs", "3"]).unwrap().runs, Some(3));
+        for bad in ["0", "10", "x", "-1"] {
+            assert!(args(&["--runs", bad]).is_err(), "{bad}");
+        }
+        assert!(args(&["--runs"]).is_err());
         assert!(args(&["--report-only"]).unwrap().report_only);
         assert!(args(&["--save"]).is_err());
         assert!(args(&["--save", "--compare"]).is_err());
@@ -1150,6 +1220,45 @@ mod tests {
             bench_command_line(&["--baseline".into(), "old".into()]),
             "cargo bench -p userhash --bench user_hash -- --baseline old"
         );
+    }
+
+    /// Each estimate is the median over the runs, per field; a benchmark missing from a run
+    /// takes the median of the runs it is in.
+    #[test]
+    fn estimates_are_medians_over_runs() {
+        let run = |pairs: &[(&str, f64, f64)]| -> BTreeMap<String, Estimate> {
+            pairs
+                .iter()
+                .map(|(id, mean_ns, median_ns)| {
+                    let estimate = Estimate {
+                        mean_ns: *mean_ns,
+                        median_ns: *median_ns,
+                    };
+                    ((*id).to_owned(), estimate)
+                })
+                .collect()
+        };
+        let runs = [
+            run(&[("a", 10.0, 1.0), ("b", 5.0, 5.0)]),
+            run(&[("a", 30.0, 9.0)]),
+            run(&[("a", 20.0, 2.0), ("b", 7.0, 3.0)]),
+        ];
+        let median = median_over(&runs);
+        assert_eq!(
+            median["a"],
+            Estimate {
+                mean_ns: 20.0,
+                median_ns: 2.0
+            }
+        );
+        assert_eq!(
+            median["b"],
+            Estimate {
+                mean_ns: 6.0,
+                median_ns: 4.0
+            }
+        );
+        assert_eq!(median_over(&runs[..1]), runs[0]);
     }
 
     #[test]
