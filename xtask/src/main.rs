@@ -38,7 +38,10 @@ const JOBS: &[(&str, &str)] = &[
         "proptest",
         "the property tests with more cases; --cases N (default 4096)",
     ),
-    ("bench", "the benchmarks; --runs N, --save NAME, --compare NAME, --report-only"),
+    (
+        "bench",
+        "the benchmarks; --runs N, --save NAME, --compare NAME, --report-only",
+    ),
     (
         "fuzz",
         "fuzz the checker's parsers (optimised); --time S, --target NAME, --seed N, --runs N",
