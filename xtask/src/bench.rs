@@ -12,7 +12,9 @@
 //!   (`--save-baseline NAME`).
 //! - `--compare NAME`: compare the user-hash run with baseline NAME (`--baseline NAME`); its
 //!   table gains a column. The checker's table has no comparison column.
-//! - `--report-only`: skip `cargo bench`; re-render from criterion's last results.
+//! - `--report-only`: skip `cargo bench`; re-render from criterion's last results (after
+//!   `--runs N`, the last run's, not the medians: criterion keeps no more). The header then
+//!   says so, and that the load average of the runs is unknown.
 //!
 //! Criterion leaves `target/criterion/<group>/<function>/new/estimates.json` (times in ns per
 //! iteration) and `benchmark.json` (the throughput, i.e. hashes per iteration); a saved baseline
@@ -756,7 +758,11 @@ fn splice(doc: &str, section: &Section, block: &str) -> Result<String, String> {
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = parse_args(args)?;
-    let machine = Machine::detect();
+    let mut machine = Machine::detect();
+    if args.report_only {
+        // The benchmarks ran earlier, under a load this process never saw.
+        machine.load_average = "unknown (re-rendered by `--report-only`)".to_owned();
+    }
 
     let mut criterion_args: Vec<String> = Vec::new();
     if let Some(name) = &args.save {
@@ -789,10 +795,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
         1 => String::new(),
         n => format!(" {n} times, alternating with the other benchmark; each estimate is the median of the {n} runs"),
     };
-    let command = format!(
-        "`{xtask_line}` (which runs `{}`{times})",
-        bench_command_line(&criterion_args)
-    );
+    let command = if args.report_only {
+        format!(
+            "`cargo xtask bench --report-only` (criterion's last results of `{}`, or of a rerun \
+             of some of its benchmarks)",
+            bench_command_line(&criterion_args)
+        )
+    } else {
+        format!(
+            "`{xtask_line}` (which runs `{}`{times})",
+            bench_command_line(&criterion_args)
+        )
+    };
     // The checker's benchmark keeps a baseline when asked, but is not compared with one: a
     // baseline saved before it was part of this command would make criterion refuse to run.
     let mut checker_cmd = util::cargo();
@@ -808,7 +822,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         checker_cmd.args(["--", "--save-baseline", name]);
         let _ = write!(checker_line, " -- --save-baseline {name}");
     }
-    let checker_command = format!("`{xtask_line}` (which runs `{checker_line}`{times})");
+    let checker_command = if args.report_only {
+        format!(
+            "`cargo xtask bench --report-only` (criterion's last results of `{checker_line}`, or \
+             of a rerun of some of its benchmarks)"
+        )
+    } else {
+        format!("`{xtask_line}` (which runs `{checker_line}`{times})")
+    };
     let criterion_dir = util::target_dir().join("criterion");
     let results = if args.report_only {
         eprintln!("--report-only: using criterion's last results");
