@@ -781,32 +781,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else {
         args.runs.unwrap_or(1)
     };
-    let mut xtask_line = "cargo xtask bench".to_owned();
-    if runs > 1 {
-        let _ = write!(xtask_line, " --runs {runs}");
-    }
-    for (flag, value) in [("--save", &args.save), ("--compare", &args.compare)] {
-        if let Some(value) = value {
-            let _ = write!(xtask_line, " {flag} {value}");
-        }
-    }
-    // What the table's numbers are, when they are medians over runs.
-    let times = match runs {
-        1 => String::new(),
-        n => format!(" {n} times, alternating with the other benchmark; each estimate is the median of the {n} runs"),
-    };
-    let command = if args.report_only {
-        format!(
-            "`cargo xtask bench --report-only` (criterion's last results of `{}`, or of a rerun \
-             of some of its benchmarks)",
-            bench_command_line(&criterion_args)
-        )
-    } else {
-        format!(
-            "`{xtask_line}` (which runs `{}`{times})",
-            bench_command_line(&criterion_args)
-        )
-    };
+    let command = describe(&args, &bench_command_line(&criterion_args));
     // The checker's benchmark keeps a baseline when asked, but is not compared with one: a
     // baseline saved before it was part of this command would make criterion refuse to run.
     let mut checker_cmd = util::cargo();
@@ -822,14 +797,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         checker_cmd.args(["--", "--save-baseline", name]);
         let _ = write!(checker_line, " -- --save-baseline {name}");
     }
-    let checker_command = if args.report_only {
-        format!(
-            "`cargo xtask bench --report-only` (criterion's last results of `{checker_line}`, or \
-             of a rerun of some of its benchmarks)"
-        )
-    } else {
-        format!("`{xtask_line}` (which runs `{checker_line}`{times})")
-    };
+    let checker_command = describe(&args, &checker_line);
     let criterion_dir = util::target_dir().join("criterion");
     let results = if args.report_only {
         eprintln!("--report-only: using criterion's last results");
@@ -880,6 +848,36 @@ pub fn run(args: &[String]) -> Result<(), String> {
     fs::write(&doc_path, updated).map_err(|e| format!("writing {}: {e}", doc_path.display()))?;
     println!("wrote the tables to {DOC_PATH}");
     Ok(())
+}
+
+/// How a generated header names what made its numbers: the xtask command and the `cargo bench`
+/// it ran (how many times), or a re-render of criterion's last results.
+fn describe(args: &Args, bench_line: &str) -> String {
+    if args.report_only {
+        return format!(
+            "`cargo xtask bench --report-only` (criterion's last results of `{bench_line}`, or of \
+             a rerun of some of its benchmarks)"
+        );
+    }
+    let runs = args.runs.unwrap_or(1);
+    let mut xtask_line = "cargo xtask bench".to_owned();
+    if runs > 1 {
+        let _ = write!(xtask_line, " --runs {runs}");
+    }
+    for (flag, value) in [("--save", &args.save), ("--compare", &args.compare)] {
+        if let Some(value) = value {
+            let _ = write!(xtask_line, " {flag} {value}");
+        }
+    }
+    let times = if runs > 1 {
+        format!(
+            " {runs} times, alternating with the other benchmark; each estimate is the median of \
+             the {runs} runs"
+        )
+    } else {
+        String::new()
+    };
+    format!("`{xtask_line}` (which runs `{bench_line}`{times})")
 }
 
 fn bench_command_line(criterion_args: &[String]) -> String {
@@ -1240,6 +1238,35 @@ mod tests {
         assert_eq!(
             bench_command_line(&["--baseline".into(), "old".into()]),
             "cargo bench -p userhash --bench user_hash -- --baseline old"
+        );
+    }
+
+    /// A header names the command that made its numbers: medians over runs only when there
+    /// were several, and a re-render as one, without the command line of a run.
+    #[test]
+    fn headers_name_what_made_the_numbers() {
+        let line = "cargo bench -p userhash --bench user_hash";
+        let args = |runs, report_only| Args {
+            save: Some("main".into()),
+            runs,
+            report_only,
+            ..Args::default()
+        };
+        assert_eq!(
+            describe(&args(None, false), line),
+            format!("`cargo xtask bench --save main` (which runs `{line}`)")
+        );
+        let three = describe(&args(Some(3), false), line);
+        assert!(
+            three.starts_with("`cargo xtask bench --runs 3 --save main` (which runs `")
+                && three.contains("the median of the 3 runs"),
+            "{three}"
+        );
+        let rendered = describe(&args(Some(3), true), line);
+        assert!(
+            rendered.starts_with("`cargo xtask bench --report-only` (criterion's last results")
+                && !rendered.contains("median"),
+            "{rendered}"
         );
     }
 
