@@ -1,8 +1,8 @@
-//! `cargo xtask bench [--runs N] [--save NAME] [--compare NAME] [--report-only]`: runs the user-hash
-//! benchmarks, prints ns per hash with ratios to the SHA-256 floor and to `ring`, reports the
-//! speed targets as PASS/MISS, then runs the checker's overhead benchmark and reports ms per full
-//! run and the overhead against its 5 % target; it rewrites both generated parts of
-//! `docs/PERFORMANCE.md`.
+//! `cargo xtask bench [--runs N] [--save NAME] [--compare NAME] [--report-only]`: runs the
+//! user-hash benchmarks, prints ns per hash with ratios to the SHA-256 floor and to `ring`,
+//! reports the speed targets as PASS/MISS, then runs the checker's overhead benchmark and
+//! reports ms per full run and the overhead against its 5 % target; it rewrites both generated
+//! parts of `docs/PERFORMANCE.md`.
 //!
 //! - `--runs N`: runs both benchmarks N times (alternating) and reports each estimate's median
 //!   over the runs. On a VM whose speed drifts by ±15 % within the hour, one run's ratio near a
