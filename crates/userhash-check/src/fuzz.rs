@@ -23,10 +23,10 @@ use serde_json::{json, Value};
 use userhash_mistakes::Mistake;
 use userhash_vectors::format::{GenerationCase, GenerationExpected, VerifyCase};
 
-use crate::adapter::{self, Decode as _, Implementation, Received};
+use crate::adapter::{self, Implementation, Received};
 use crate::classify::{self, Classified, Reason, Reply};
 use crate::explain::{self, Explanation, Question};
-use crate::explore::answer::Answer;
+use crate::explore::answer;
 use crate::known_failures::KnownFailures;
 use crate::outcome::{CaseKind, Outcome};
 use crate::report::human::{sanitize, sanitize_line};
@@ -305,9 +305,9 @@ fn embedded_ids() -> Result<&'static BTreeSet<&'static str>, String> {
 /// case of the embedded suite (`--strict` when the input's length is odd).
 ///
 /// Invariants: the reader never holds more than the cap; a line is a reply exactly when it is
-/// JSON (serde_json reading it alone is the oracle), and `explore`'s reading of it
-/// ([`Answer`]) agrees with that tree; the reply equal to a case's expected answer passes; a
-/// `skipped` reply is never a pass; a pass carries no message, anything else a message and a
+/// JSON (serde_json reading it alone is the oracle), and `explore`'s reading of it agrees with
+/// that tree ([`answer::agrees_with_tree`]); the reply equal to a case's expected answer passes;
+/// a `skipped` reply is never a pass; a pass carries no message, anything else a message and a
 /// hint; every message, once sanitised, holds no control character but `\n` and `\t`.
 pub fn reply(data: &[u8]) -> Result<(), String> {
     const CAP: usize = 4096;
@@ -331,7 +331,7 @@ pub fn reply(data: &[u8]) -> Result<(), String> {
             continue;
         }
         let oracle = serde_json::from_slice::<Value>(&line).ok();
-        answer_agrees(&line, oracle.as_ref())?;
+        answer::agrees_with_tree(&line, oracle.as_ref())?;
         match (adapter::parse_line(&line), oracle) {
             (Received::Reply(value), Some(expected)) if value == expected => {
                 check_reply(suite, &value, strict)?;
@@ -358,46 +358,6 @@ pub fn reply(data: &[u8]) -> Result<(), String> {
             (other, _) => return Err(format!("parse_line returned {other:?}")),
         }
     }
-}
-
-/// `explore`'s reading of a line ([`Answer`]) agrees with the tree `run` reads (`tree`, or
-/// `None` when the line is not JSON): a reply exactly when JSON, the same seq, the same tree,
-/// and the same reply to every kind of request.
-fn answer_agrees(line: &[u8], tree: Option<&Value>) -> Result<(), String> {
-    let (answer, tree) = match (adapter::parse_line_as::<Answer>(line), tree) {
-        (Received::Reply(answer), Some(tree)) => (answer, tree),
-        (Received::Garbage(_), None) => return Ok(()),
-        (read, _) => {
-            return Err(format!(
-                "explore read {read:?} from a line serde_json reads as {tree:?}"
-            ))
-        }
-    };
-    if answer.seq() != tree.seq() {
-        return Err(format!("explore read seq {:?} from {tree}", answer.seq()));
-    }
-    for kind in [
-        CaseKind::UserHash,
-        CaseKind::Verify,
-        CaseKind::Jwt,
-        CaseKind::JwtVerify,
-    ] {
-        let (fast, slow) = (answer.clone().into_reply(kind), Reply::parse(tree, kind));
-        if fast != slow {
-            return Err(format!(
-                "explore read {fast:?} as {kind} from {tree}, not {slow:?}"
-            ));
-        }
-    }
-    // As text: equal maps may hold their keys in another order, and a protocol error prints
-    // the tree.
-    let (ours, theirs) = (answer.into_value().to_string(), tree.to_string());
-    if ours != theirs {
-        return Err(format!(
-            "explore's tree {ours} is not serde_json's {theirs}"
-        ));
-    }
-    Ok(())
 }
 
 fn check_reply(suite: &Suite, value: &Value, strict: bool) -> Result<(), String> {

@@ -16,7 +16,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::adapter::Decode;
+use crate::adapter::{Decode, Received};
 use crate::classify::Reply;
 use crate::outcome::CaseKind;
 
@@ -122,6 +122,49 @@ impl Decode for Answer {
     }
 }
 
+/// Checks that `line` reads the same as an [`Answer`] as it does as the tree `run` reads
+/// (`tree`: serde_json's reading of it, `None` when it is not JSON): a reply exactly when it is
+/// JSON, the same seq, the same tree (as text: equal maps may hold their keys in another order,
+/// and a protocol error prints the tree), and the same reply to every kind of request.
+/// `Ok(true)` when the line was read as a common shape. For the `reply` fuzz target and the
+/// tests.
+pub fn agrees_with_tree(line: &[u8], tree: Option<&Value>) -> Result<bool, String> {
+    let (answer, tree) = match (crate::adapter::parse_line_as::<Answer>(line), tree) {
+        (Received::Reply(answer), Some(tree)) => (answer, tree),
+        (Received::Garbage(_), None) => return Ok(false),
+        (read, tree) => {
+            return Err(format!(
+                "explore read {read:?} from {:?}, which serde_json reads as {tree:?}",
+                String::from_utf8_lossy(line)
+            ))
+        }
+    };
+    let common = matches!(answer, Answer::Common(_));
+    if answer.seq() != tree.seq() {
+        return Err(format!("explore read seq {:?} from {tree}", answer.seq()));
+    }
+    for kind in [
+        CaseKind::UserHash,
+        CaseKind::Verify,
+        CaseKind::Jwt,
+        CaseKind::JwtVerify,
+    ] {
+        let (fast, slow) = (answer.clone().into_reply(kind), Reply::parse(tree, kind));
+        if fast != slow {
+            return Err(format!(
+                "explore read {fast:?} as {kind} from {tree}, not {slow:?}"
+            ));
+        }
+    }
+    let (ours, theirs) = (answer.into_value().to_string(), tree.to_string());
+    if ours != theirs {
+        return Err(format!(
+            "explore's tree {ours} is not serde_json's {theirs}"
+        ));
+    }
+    Ok(common)
+}
+
 impl<'de> Deserialize<'de> for Common {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Common, D::Error> {
         deserializer.deserialize_map(CommonVisitor)
@@ -174,37 +217,10 @@ mod tests {
 
     use super::*;
 
-    const KINDS: [CaseKind; 4] = [
-        CaseKind::UserHash,
-        CaseKind::Verify,
-        CaseKind::Jwt,
-        CaseKind::JwtVerify,
-    ];
-
-    /// Reads `line` both ways and checks that they agree: JSON or not, the seq, the tree, and
-    /// the reply to every kind of request. Returns whether it was read as a common shape.
+    /// Whether `line` was read as a common shape; panics where the two readings differ.
     fn agree(line: &str) -> bool {
-        let tree = serde_json::from_str::<Value>(line);
-        let answer = Answer::decode(line);
-        let (tree, answer) = match (tree, answer) {
-            (Ok(tree), Ok(answer)) => (tree, answer),
-            (Err(_), Err(_)) => return false,
-            (tree, answer) => panic!("{line:?}: the tree read {tree:?}, the answer {answer:?}"),
-        };
-        let common = matches!(answer, Answer::Common(_));
-        assert_eq!(answer.seq(), tree.seq(), "{line:?}");
-        for kind in KINDS {
-            assert_eq!(
-                answer.clone().into_reply(kind),
-                Reply::parse(&tree, kind),
-                "{line:?} as {kind}"
-            );
-        }
-        let value = answer.into_value();
-        assert_eq!(value, tree, "{line:?}");
-        // Equal maps may differ in order; what a protocol error prints must not.
-        assert_eq!(value.to_string(), tree.to_string(), "{line:?}");
-        common
+        let tree = serde_json::from_str::<Value>(line).ok();
+        agrees_with_tree(line.as_bytes(), tree.as_ref()).unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// The common shapes are read without a tree, in either order; every near miss falls back
