@@ -201,6 +201,17 @@ struct Args {
     runs: Option<u32>,
 }
 
+impl Args {
+    /// Runs of `cargo bench` this invocation makes (a re-render makes none, and reports one).
+    fn runs(&self) -> u32 {
+        if self.report_only {
+            1
+        } else {
+            self.runs.unwrap_or(1)
+        }
+    }
+}
+
 fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut parsed = Args::default();
     let mut it = args.iter();
@@ -776,11 +787,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if !criterion_args.is_empty() {
         cmd.arg("--").args(&criterion_args);
     }
-    let runs = if args.report_only {
-        1
-    } else {
-        args.runs.unwrap_or(1)
-    };
+    let runs = args.runs();
     let command = describe(&args, &bench_command_line(&criterion_args));
     // The checker's benchmark keeps a baseline when asked, but is not compared with one: a
     // baseline saved before it was part of this command would make criterion refuse to run.
@@ -859,7 +866,7 @@ fn describe(args: &Args, bench_line: &str) -> String {
              a rerun of some of its benchmarks)"
         );
     }
-    let runs = args.runs.unwrap_or(1);
+    let runs = args.runs();
     let mut xtask_line = "cargo xtask bench".to_owned();
     if runs > 1 {
         let _ = write!(xtask_line, " --runs {runs}");

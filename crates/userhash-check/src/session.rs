@@ -137,7 +137,11 @@ struct Encoded(String);
 impl Encoded {
     /// `request` as JSON; `None` unless it serializes to an object.
     fn new(request: &impl Serialize) -> Option<Encoded> {
-        let text = serde_json::to_string(request).ok()?;
+        Encoded::object(serde_json::to_string(request).ok()?)
+    }
+
+    /// A request already written as JSON; `None` unless it is an object.
+    fn object(text: String) -> Option<Encoded> {
         (text.starts_with('{') && text.ends_with('}')).then_some(Encoded(text))
     }
 
@@ -222,11 +226,10 @@ impl<T, R: Decode> Session<T, R> {
     /// # Panics
     /// If `object` is not `{…}`: requests are built by the checker.
     pub fn push_json(&mut self, tag: T, object: String) {
-        assert!(
-            object.starts_with('{') && object.ends_with('}'),
-            "a request must be a JSON object"
-        );
-        self.queued.push_back((tag, Encoded(object)));
+        let Some(encoded) = Encoded::object(object) else {
+            panic!("a request must be a JSON object");
+        };
+        self.queued.push_back((tag, encoded));
     }
 
     /// Requests queued or in flight.
