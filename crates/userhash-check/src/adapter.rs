@@ -1038,16 +1038,24 @@ mod tests {
             }
         }
 
-        /// Requests sent go out whole and in order, however much the pipe takes at a time.
+        /// Requests sent go out whole and in order, however much the pipe takes at a time:
+        /// batches larger than the pipe, and batches sent while an earlier one is still
+        /// queued behind a full pipe.
         #[test]
         fn requests_arrive_whole_and_in_order() {
             for drive in DRIVES {
                 // Echoes each request back after the handshake (`read -r` keeps backslashes).
                 let mut adapter = start(r#"while read -r line; do echo "$line"; done"#, drive);
-                let batch: Vec<String> = (1..=2000)
+                let requests: Vec<String> = (1..=2000)
                     .map(|seq| format!(r#"{{"seq":{seq},"pad":"{}"}}"#, "p".repeat(seq % 97)))
                     .collect();
-                adapter.send_lines(&batch.join("\n"));
+                // 1,200 requests (more than the pipe holds), then smaller batches behind them.
+                let mut from = 0;
+                for size in [1200, 1, 7, 92, 300, 400] {
+                    adapter.send_lines(&requests[from..from + size].join("\n"));
+                    from += size;
+                }
+                assert_eq!(from, requests.len());
                 for seq in 1..=2000u64 {
                     let got = adapter.receive(Duration::from_secs(10));
                     assert!(

@@ -12,7 +12,7 @@
 //! wakes `poll` for it, so an adapter that exits while a child holds its stdout is seen at once.
 
 use std::collections::VecDeque;
-use std::io::{self, BufReader, ErrorKind, Read, Write};
+use std::io::{self, BufReader, ErrorKind, IoSlice, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::process::{ChildStdin, ChildStdout};
 use std::sync::mpsc::Receiver;
@@ -178,12 +178,37 @@ impl Polled {
 
 impl Pipes for Polled {
     fn send(&mut self, lines: &str) {
-        if self.stdin.is_none() {
+        let Some(stdin) = &self.stdin else {
+            return;
+        };
+        if self.written < self.outgoing.len() {
+            // Behind what is still queued.
+            self.outgoing.extend_from_slice(lines.as_bytes());
+            self.outgoing.push(b'\n');
+            self.flush();
             return;
         }
-        self.outgoing.extend_from_slice(lines.as_bytes());
-        self.outgoing.push(b'\n');
-        self.flush();
+        // Nothing queued, the usual case: written straight from the caller's batch, and only
+        // what the pipe does not take now is kept. Copying every batch (tens of kilobytes,
+        // more than the L1 cache) into `outgoing` first was a quarter of explore's `memmove`.
+        let parts = [IoSlice::new(lines.as_bytes()), IoSlice::new(b"\n")];
+        let taken = loop {
+            match rustix::io::writev(stdin, &parts) {
+                Ok(taken) => break taken,
+                Err(rustix::io::Errno::INTR) => {}
+                Err(rustix::io::Errno::AGAIN) => break 0,
+                Err(_) => {
+                    self.stdin = None; // a broken pipe: the reader will see the end
+                    return;
+                }
+            }
+        };
+        self.outgoing.clear();
+        self.written = 0;
+        if let Some(rest) = lines.as_bytes().get(taken..) {
+            self.outgoing.extend_from_slice(rest);
+            self.outgoing.push(b'\n');
+        } // else the newline went too
     }
 
     fn close_stdin(&mut self) {
