@@ -293,7 +293,9 @@ pub fn reference(user: &User) -> Result<Option<String>, &'static str> {
     let identity =
         Identity::from_json(user.user_id.as_ref(), user.email.as_ref()).map_err(|e| e.class())?;
     let signer = Signer::new(&user.secret).map_err(|e| e.class())?;
-    Ok(signer.user_hash(&identity).map(|hash| hash.to_string()))
+    Ok(signer
+        .user_hash(&identity)
+        .map(|hash| hash.as_str().to_owned()))
 }
 
 pub(crate) fn reference_hash(user: &User) -> Option<String> {
