@@ -251,7 +251,8 @@ impl Pipes for Polled {
         let Some(stdin) = &self.stdin else {
             return;
         };
-        self.outstanding += 1 + lines.bytes().filter(|&byte| byte == b'\n').count();
+        // Counted with memchr: a byte at a time, this was 3 % of explore's CPU.
+        self.outstanding += 1 + memchr::memchr_iter(b'\n', lines.as_bytes()).count();
         if self.written < self.outgoing.len() {
             // Behind what is still queued.
             self.outgoing.extend_from_slice(lines.as_bytes());
