@@ -8,13 +8,15 @@
 //!   classifying, diagnosing.
 //!
 //! The checker's overhead is `checker_with_python_port / python_port_alone - 1` (target: under
-//! 10%). `cargo xtask bench` reports it in docs/PERFORMANCE.md.
+//! 5 %). `cargo xtask bench` reports it in docs/PERFORMANCE.md.
 //!
 //! Group `explore`: `userhash-check explore` (20,000 generated cases, as `cargo xtask proptest`
 //! explores each port, `--verify`, fixed seed; the adapter's start and handshake included)
 //! against the Python and the C reference ports; criterion's throughput gives cases per second.
 //! `checker_cpu_c_port` times the same C-port run on the process's CPU clock instead of the
-//! wall clock: the checker's own CPU per case, every thread counted, the port (a child) not.
+//! wall clock: the checker's own CPU per case, every thread counted, the port (a child) not;
+//! `checker_cpu_c_port_hash_commands` the same with `--no-jwt` (`user_hash` and `verify`
+//! only: the JWT commands cost the checker more per case, in tokens built and judged).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -135,12 +137,15 @@ fn c_port(dir: &Path) -> Option<Vec<String>> {
 
 const EXPLORE_CASES: u64 = 20_000;
 
-fn explore_run(argv: &[String]) {
+/// `explore --verify` of `argv`, with the JWT commands it announces or (`jwt` false, as
+/// `--no-jwt`) the hash commands only.
+fn explore_run(argv: &[String], jwt: bool) {
     let options = userhash_check::explore::ExploreOptions {
         cases: EXPLORE_CASES,
         seed: 20_261_128,
         time: None,
         verify: true,
+        jwt,
         timeout: std::time::Duration::from_secs(5),
         handshake_timeout: std::time::Duration::from_secs(10),
         max_restarts: 3,
@@ -170,19 +175,26 @@ fn explore(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(std::time::Duration::from_secs(5));
     group.throughput(criterion::Throughput::Elements(EXPLORE_CASES));
-    group.bench_function("python_port", |b| b.iter(|| explore_run(&python_port())));
+    group.bench_function("python_port", |b| {
+        b.iter(|| explore_run(&python_port(), true))
+    });
     if let Some(c_port) = c_port(dir.path()) {
-        group.bench_function("c_port", |b| b.iter(|| explore_run(&c_port)));
+        group.bench_function("c_port", |b| b.iter(|| explore_run(&c_port, true)));
         #[cfg(unix)]
-        group.bench_function("checker_cpu_c_port", |b| {
-            b.iter_custom(|iterations| {
-                let start = process_cpu();
-                for _ in 0..iterations {
-                    explore_run(&c_port);
-                }
-                process_cpu().saturating_sub(start)
-            })
-        });
+        for (name, jwt) in [
+            ("checker_cpu_c_port", true),
+            ("checker_cpu_c_port_hash_commands", false),
+        ] {
+            group.bench_function(name, |b| {
+                b.iter_custom(|iterations| {
+                    let start = process_cpu();
+                    for _ in 0..iterations {
+                        explore_run(&c_port, jwt);
+                    }
+                    process_cpu().saturating_sub(start)
+                })
+            });
+        }
     }
     group.finish();
 }

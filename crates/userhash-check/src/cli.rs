@@ -109,6 +109,9 @@ struct ExploreArgs {
     /// user's hash under another secret).
     #[arg(long)]
     verify: bool,
+    /// Do not explore `user_jwt` and `verify_jwt`, even when the port announces them.
+    #[arg(long)]
+    no_jwt: bool,
     /// Requests the shrinker may send at most.
     #[arg(long, value_name = "N", default_value_t = 5_000)]
     shrink_budget: usize,
@@ -463,6 +466,7 @@ fn cmd_explore(args: ExploreArgs) -> Result<i32, String> {
         seed,
         time,
         verify: args.verify,
+        jwt: !args.no_jwt,
         timeout,
         handshake_timeout: timeout.max(Duration::from_secs(10)),
         max_restarts: 3,

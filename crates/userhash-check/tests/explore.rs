@@ -236,6 +236,16 @@ fn jwt_commands_are_explored_when_announced() {
         // Shrunk field by field: the simplest secret, the token remade for it the same way.
         assert_eq!(found["input"]["secret"], "a", "{mistake}: {found}");
     }
+    // --no-jwt explores the hash commands only, though the port announces the JWT ones.
+    let (code, report) = explore(
+        &["--seed", "4", "--cases", "500", "--verify", "--no-jwt"],
+        &["python3", JWT_FIXTURE, "ALG_NONE_ACCEPTED"],
+    );
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        report["commands"],
+        serde_json::json!(["user_hash", "verify"])
+    );
     // The reference port signs and verifies exactly as the reference does.
     let (code, report) = explore(
         &["--seed", "4", "--cases", "5000", "--verify"],

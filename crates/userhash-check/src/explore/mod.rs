@@ -56,6 +56,8 @@ pub struct ExploreOptions {
     pub time: Option<Duration>,
     /// Explore the verifier too.
     pub verify: bool,
+    /// Explore the JWT commands the port announces (`--no-jwt` turns this off).
+    pub jwt: bool,
     /// Per-reply timeout.
     pub timeout: Duration,
     /// Handshake timeout.
@@ -585,11 +587,12 @@ pub fn explore(
         (Err(error), None) => return Err(error),
     };
     let implementation = session.implementation().clone();
-    // The JWT commands are explored when announced; verifiers (hash and JWT) with --verify.
+    // The JWT commands are explored when announced (unless --no-jwt); verifiers (hash and JWT)
+    // with --verify.
     let kinds = Kinds {
         verify: options.verify && implementation.has_feature("verify"),
-        jwt: implementation.has_feature("jwt"),
-        verify_jwt: options.verify && implementation.has_feature("verify_jwt"),
+        jwt: options.jwt && implementation.has_feature("jwt"),
+        verify_jwt: options.verify && options.jwt && implementation.has_feature("verify_jwt"),
     };
     let verify = kinds.verify;
     let mut seeds = SplitMix64::new(options.seed);
