@@ -124,9 +124,10 @@ pub fn check(tape: &mut Tape, user: User) -> JwtCheck {
     };
     let payload = serde_json::to_string(&claims).unwrap_or_default();
     const HS256: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
-    let good = token(HS256, &payload, Some(key));
+    // Made only where a mutation starts from it: half of them sign something else.
+    let good = || token(HS256, &payload, Some(key));
     let (how, token) = match tape.draw(14) {
-        0 | 1 => ("as signed", good),
+        0 | 1 => ("as signed", good()),
         2 => (
             "alg none, no signature",
             token(r#"{"alg":"none"}"#, &payload, None),
@@ -141,6 +142,7 @@ pub fn check(tape: &mut Tape, user: User) -> JwtCheck {
                 user_id: &changed,
                 ..claims.clone()
             };
+            let good = good();
             let signature = good.rsplit_once('.').map_or("", |(_, s)| s);
             (
                 "payload changed, signature kept",
@@ -152,6 +154,7 @@ pub fn check(tape: &mut Tape, user: User) -> JwtCheck {
             )
         }
         5 => {
+            let good = good();
             let (signed, signature) = good.rsplit_once('.').unwrap_or_default();
             let keep = tape.draw(signature.len() as u64) as usize;
             (
@@ -185,14 +188,15 @@ pub fn check(tape: &mut Tape, user: User) -> JwtCheck {
             "header typ first",
             token(r#"{"typ":"JWT","alg":"HS256"}"#, &payload, Some(key)),
         ),
-        9 => ("a fourth segment", format!("{good}.e30")),
+        9 => ("a fourth segment", format!("{}.e30", good())),
         10 => (
             "no signature segment",
-            good.rsplit_once('.')
+            good()
+                .rsplit_once('.')
                 .map(|(signed, _)| signed.to_owned())
                 .unwrap_or_default(),
         ),
-        11 => ("a trailing newline", format!("{good}\n")),
+        11 => ("a trailing newline", format!("{}\n", good())),
         12 => {
             let duplicated = format!(r#"{{"user_id":{},"user_id":"admin"}}"#, json!(user_id));
             (
