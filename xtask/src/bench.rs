@@ -151,7 +151,7 @@ const CHECKER_REPLAY: &str = "checker/checker_with_replay_adapter";
 const CHECKER: &[(&str, &str)] = &[
     (
         PORT_ALONE,
-        "the Python port answering the recorded requests, piped in, unchecked",
+        "the Python port answering the recorded requests, piped in, its replies to /dev/null",
     ),
     (
         CHECKER_WITH_PORT,
@@ -1209,7 +1209,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("| `python_port_alone` | the Python port answering the recorded requests, piped in, unchecked | 151.5 | 150.0 |"),
+            text.contains("| `python_port_alone` | the Python port answering the recorded requests, piped in, its replies to /dev/null | 151.5 | 150.0 |"),
             "{text}"
         );
         assert!(text.contains("| `checker_with_replay_adapter` |"), "{text}");
