@@ -51,7 +51,6 @@ fn recorded_requests(suite: &Suite) -> Vec<u8> {
         .collect()
 }
 
-/// Runs `argv` with `input` on stdin and returns its stdout.
 /// The port's replies to `input`, piped in.
 fn pipe_through(argv: &[String], input: &[u8]) -> Vec<u8> {
     feed(argv, input, Stdio::piped()).stdout
