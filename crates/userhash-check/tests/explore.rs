@@ -126,6 +126,46 @@ fn a_seed_reproduces_a_run_exactly() {
     assert_eq!(first["seed"], 11);
 }
 
+/// The command a counterexample's report prints to reproduce it carries every option that
+/// decides which inputs are drawn, and finds the same counterexample at the same case.
+#[test]
+fn the_printed_reproduce_command_finds_the_same_counterexample() {
+    let adapter = [
+        "python3",
+        "crates/userhash-check/tests/fixtures/broken_port.py",
+        "VERIFIER_STRIPS_INPUT",
+    ];
+    let options = ["--seed", "5", "--cases", "5000", "--verify", "--no-jwt"];
+    let mut args = vec!["explore"];
+    args.extend(options);
+    args.push("--");
+    args.extend(adapter);
+    let text = String::from_utf8_lossy(&checker(&args).stdout).into_owned();
+    let line = text
+        .lines()
+        .find_map(|line| {
+            line.trim()
+                .strip_prefix("reproduce: userhash-check explore ")
+        })
+        .unwrap_or_else(|| panic!("no reproduce line in:\n{text}"));
+    let (printed, command) = line.split_once(" -- ").expect("a command after --");
+    assert_eq!(command, adapter.join(" "));
+    let printed: Vec<&str> = printed.split(' ').collect();
+    for flag in ["--verify", "--no-jwt"] {
+        assert!(printed.contains(&flag), "{flag} missing from: {line}");
+    }
+    let (_, first) = explore(&options, &adapter);
+    let (code, again) = explore(&printed, &adapter);
+    assert_eq!(code, 1, "{again}");
+    for field in ["case", "input", "presented", "actual"] {
+        assert_eq!(
+            again["counterexample"][field], first["counterexample"][field],
+            "{field}"
+        );
+    }
+    assert_eq!(first["flags"], serde_json::json!(["--verify", "--no-jwt"]));
+}
+
 #[test]
 fn verify_explores_the_verifier() {
     let broken = |mistake: &str| -> Value {

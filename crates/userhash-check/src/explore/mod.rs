@@ -68,6 +68,17 @@ pub struct ExploreOptions {
     pub shrink_budget: usize,
 }
 
+impl ExploreOptions {
+    /// The command-line flags of the options that decide which inputs are drawn: the same
+    /// seed draws other cases with other commands on offer.
+    pub fn flags(&self) -> Vec<&'static str> {
+        [(self.verify, "--verify"), (!self.jwt, "--no-jwt")]
+            .into_iter()
+            .filter_map(|(on, flag)| on.then_some(flag))
+            .collect()
+    }
+}
+
 /// What a case checks: a user's hash, or a verifier's decision on a presented hash.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Probe {
@@ -488,6 +499,9 @@ pub struct ExploreReport {
     pub seed: u64,
     /// Whether the verifier was explored.
     pub verify: bool,
+    /// The options that decide, with the seed and the port, which inputs are drawn (`--verify`,
+    /// `--no-jwt`): what a rerun needs beside `--seed` to draw the same cases.
+    pub flags: Vec<&'static str>,
     /// The commands explored: `user_hash`, and `verify`, `user_jwt`, `verify_jwt` when
     /// announced (the verifiers with `--verify`).
     pub commands: Vec<&'static str>,
@@ -568,6 +582,7 @@ pub fn explore(
                 command: command.display(),
                 seed: options.seed,
                 verify: options.verify,
+                flags: options.flags(),
                 commands: Vec::new(),
                 cases: 0,
                 skipped: 0,
@@ -715,6 +730,7 @@ pub fn explore(
         command: command.display(),
         seed: options.seed,
         verify,
+        flags: options.flags(),
         commands: [
             (true, "user_hash"),
             (kinds.verify, "verify"),

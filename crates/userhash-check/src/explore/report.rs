@@ -385,7 +385,11 @@ pub fn render_human(report: &ExploreReport) -> String {
                 "  reproduce: userhash-check explore --seed {} --cases {}{} -- {}\n",
                 report.seed,
                 found.case + 1,
-                if report.verify { " --verify" } else { "" },
+                report
+                    .flags
+                    .iter()
+                    .map(|flag| format!(" {flag}"))
+                    .collect::<String>(),
                 report.command
             ));
         }
