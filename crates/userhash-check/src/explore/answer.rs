@@ -3,12 +3,12 @@
 //!
 //! Almost every reply an explored port sends is `{"seq":N,"user_hash":…}`, `{"seq":N,
 //! "valid":…}`, `{"seq":N,"jwt":…}` or `{"seq":N,"error":"…"}` (an eighth of them against the
-//! C port: empty secrets, unsignable claims). Read into a [`Value`], each one built an order-keeping
-//! map (two SipHashed keys, five allocations) that [`Reply::parse`] then searched four times:
-//! 8 % of the checker's instructions per explored case (callgrind, 20,000 cases against the C
-//! port), and 4 % of its time once gone. An [`Answer`] reads those shapes without a tree, and
-//! hands anything else (another key, a key twice, an escaped key, a value of another type) to
-//! `serde_json` as before. The two readings must agree on every line: a proptest here and the
+//! C port: empty secrets, unsignable claims). Read into a [`Value`], each one built an
+//! order-keeping map (two SipHashed keys, five allocations) that [`Reply::parse`] then searched
+//! four times: 8 % of the checker's instructions per explored case (callgrind, 20,000 cases
+//! against the C port), and 4 % of its time once gone. An [`Answer`] reads those shapes without
+//! a tree, and hands anything else (another key, a key twice, an escaped key, a value of another
+//! type) to `serde_json` as before. The two readings must agree on every line: a proptest here and the
 //! `reply` fuzz target hold them to it.
 
 use std::fmt;
