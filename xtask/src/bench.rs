@@ -544,7 +544,7 @@ fn render(
             });
             format!(" {change} |")
         });
-        let name = id.split_once('/').map_or(*id, |(_, function)| function);
+        let name = function_name(id);
         let _ = writeln!(
             out,
             "| `{name}` | {what} | {} | {} | {} | {} |{compare}",
@@ -568,7 +568,7 @@ fn render(
             let Some(estimate) = results.get(*id) else {
                 continue;
             };
-            let name = id.split_once('/').map_or(*id, |(_, function)| function);
+            let name = function_name(id);
             let _ = writeln!(
                 out,
                 "| `{name}` | {what} | {} | {} | {:.2} |",
@@ -599,7 +599,7 @@ fn render(
             } else {
                 their_verify
             };
-            let name = id.split_once('/').map_or(*id, |(_, function)| function);
+            let name = function_name(id);
             let _ = writeln!(
                 out,
                 "| `{name}` | {what} | {} | {} | {} |",
@@ -624,7 +624,7 @@ fn render(
             let Some(estimate) = results.get(*id) else {
                 continue;
             };
-            let name = id.split_once('/').map_or(*id, |(_, function)| function);
+            let name = function_name(id);
             let per_second = 1e9 / estimate.median_ns;
             let _ = writeln!(
                 out,
@@ -670,7 +670,7 @@ fn render_checker(
         let Some(estimate) = results.get(*id) else {
             continue;
         };
-        let name = id.split_once('/').map_or(*id, |(_, function)| function);
+        let name = function_name(id);
         let _ = writeln!(
             out,
             "| `{name}` | {what} | {:.1} | {:.1} |",
@@ -703,7 +703,7 @@ fn render_checker(
                 continue;
             };
             let per_second = 1e9 / estimate.median_ns;
-            let name = id.split_once('/').map_or(*id, |(_, function)| function);
+            let name = function_name(id);
             let _ = writeln!(
                 out,
                 "| `{name}` | {what} | {:.1} | {per_second:.0} |",
@@ -722,8 +722,9 @@ fn render_checker(
             let cpu_us = estimate.median_ns / 1e3;
             let _ = writeln!(
                 out,
-                "| `checker_cpu_c_port` | the C-port run on the process's CPU clock: the \
-                 checker's CPU per case, all its threads, not the port's | {cpu_us:.1} | — |"
+                "| `{}` | the C-port run on the process's CPU clock: the checker's CPU per \
+                 case, all its threads, not the port's | {cpu_us:.1} | — |",
+                function_name(EXPLORE_CPU)
             );
             targets.push(format!(
                 "- {} checker CPU per explored case: {cpu_us:.1} µs (target ≤ \
@@ -739,14 +740,21 @@ fn render_checker(
         if let Some(estimate) = results.get(EXPLORE_CPU_HASH) {
             let _ = writeln!(
                 out,
-                "| `checker_cpu_c_port_hash_commands` | the same with `--no-jwt`: `user_hash` \
-                 and `verify` only (not the target's measure) | {:.1} | — |",
+                "| `{}` | the same with `--no-jwt`: `user_hash` and `verify` only (not the \
+                 target's measure) | {:.1} | — |",
+                function_name(EXPLORE_CPU_HASH),
                 estimate.median_ns / 1e3
             );
         }
         let _ = writeln!(out, "\n{}", targets.join("\n"));
     }
     Some(out)
+}
+
+/// A benchmark's name in the tables: its id without the criterion group (`explore/c_port` is
+/// `c_port`).
+fn function_name(id: &str) -> &str {
+    id.split_once('/').map_or(id, |(_, function)| function)
 }
 
 /// `doc` with the text between the section's markers replaced by `block`; the heading, markers
