@@ -15,9 +15,12 @@
 
 use serde_json::{json, Value};
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a seed must reproduce a failure exactly, across
-/// versions of this tool and platforms. `rand`'s `StdRng` does not promise that (its
-/// algorithm may change between releases), and this is the whole generator: 4 lines.
+/// SplitMix64 (Steele, Lea, Flood 2014): a seed must reproduce a failure exactly on every
+/// platform. `rand`'s `StdRng` does not promise that (its algorithm may change between
+/// releases), and this is the whole generator: 4 lines. A seed reproduces a run with the same
+/// version of this tool: a version that changes a strategy, or how draws are made from these
+/// bits, draws other inputs for it (as in Hypothesis and proptest). A counterexample to keep
+/// is kept as the vector case its report prints.
 #[derive(Clone, Debug)]
 pub struct SplitMix64(u64);
 
@@ -37,12 +40,54 @@ impl SplitMix64 {
     }
 }
 
+/// Fresh choices, several from each 64-bit word: a choice in `0..n` is the high word of
+/// `word * n`, and the low word is what is left for the next (Brackett-Rozinsky and Lemire,
+/// "Batched ranged random integer generation", 2024, without its rejection step). A choice
+/// takes about log2(n) of the word's bits, and a new word is drawn while fewer than
+/// [`SLACK_BITS`] would be left, so a choice is off uniform by at most 2^-16 of a step: nothing
+/// a test input feels. Explored inputs are a few hundred choices each (a secret is up to 200
+/// characters), and one SplitMix64 word and a division per choice were most of generation's
+/// time (perf).
+#[derive(Clone, Debug)]
+struct Choices {
+    rng: SplitMix64,
+    word: u64,
+    bits: u32,
+}
+
+/// The bits kept unused in a word: what bounds a choice's bias.
+const SLACK_BITS: u32 = 16;
+
+impl Choices {
+    fn new(rng: SplitMix64) -> Choices {
+        Choices {
+            rng,
+            word: 0,
+            bits: 0,
+        }
+    }
+
+    /// A number in `0..n`, for `n` ≥ 1. Inlined, so that a constant `n`'s bit count is too.
+    #[inline]
+    fn below(&mut self, n: u64) -> u64 {
+        let bits = u64::BITS - (n - 1).leading_zeros();
+        if self.bits < bits + SLACK_BITS {
+            self.word = self.rng.next_u64();
+            self.bits = u64::BITS;
+        }
+        let wide = u128::from(self.word) * u128::from(n);
+        self.word = wide as u64; // the low word: what this choice left of the bits
+        self.bits -= bits;
+        (wide >> u64::BITS) as u64
+    }
+}
+
 /// The choices an input is made of: recorded from an RNG, or replayed (and past its end, 0).
 #[derive(Clone, Debug)]
 pub struct Tape {
     choices: Vec<u64>,
     position: usize,
-    rng: Option<SplitMix64>,
+    fresh: Option<Choices>,
     /// Whether fresh draws are kept in `choices` (a shrink needs them; exploring does not).
     recording: bool,
 }
@@ -56,7 +101,7 @@ impl Tape {
         Tape {
             choices: Vec::new(),
             position: 0,
-            rng: Some(rng),
+            fresh: Some(Choices::new(rng)),
             recording: true,
         }
     }
@@ -76,7 +121,7 @@ impl Tape {
         Tape {
             choices,
             position: 0,
-            rng: None,
+            fresh: None,
             recording: false,
         }
     }
@@ -87,10 +132,10 @@ impl Tape {
         if n == 0 {
             return 0;
         }
-        let value = match (self.choices.get(self.position), &mut self.rng) {
+        let value = match (self.choices.get(self.position), &mut self.fresh) {
             (Some(&choice), _) => choice.min(n - 1),
-            (None, Some(rng)) if self.position < MAX_CHOICES => {
-                let choice = rng.next_u64() % n;
+            (None, Some(fresh)) if self.position < MAX_CHOICES => {
+                let choice = fresh.below(n);
                 if self.recording {
                     self.choices.push(choice);
                 }
@@ -103,19 +148,19 @@ impl Tape {
     }
 
     /// `count` draws of `draw(n)`, handed to `each` in order. On a fresh unrecorded tape (what
-    /// exploring draws every case from) they come straight from the RNG, without `draw`'s
+    /// exploring draws every case from) they come straight from the source, without `draw`'s
     /// checks per number: a secret is up to 200 characters, drawn for every explored case,
     /// and those checks were most of its instructions (callgrind). The same numbers either way.
     #[inline]
     pub fn draw_each(&mut self, n: u64, count: usize, mut each: impl FnMut(u64)) {
-        let fresh = !self.recording
+        let straight = !self.recording
             && n > 0
             && self.position >= self.choices.len()
             && self.position + count <= MAX_CHOICES;
-        match &mut self.rng {
-            Some(rng) if fresh => {
+        match &mut self.fresh {
+            Some(fresh) if straight => {
                 for _ in 0..count {
-                    each(rng.next_u64() % n);
+                    each(fresh.below(n));
                 }
                 self.position += count;
             }
@@ -183,31 +228,74 @@ const SPECIAL_STRINGS: [&str; 22] = [
     "\u{ac00}",
 ];
 
-/// A character from one of the classes encodings, trimming and normalisation disagree on.
+/// A class of characters: `count` code points from `base` on, or (when `list` is not empty)
+/// the code points listed.
+struct Class {
+    base: u32,
+    count: u32,
+    list: &'static [u32],
+}
+
+const fn range(base: u32, count: u32) -> Class {
+    Class {
+        base,
+        count,
+        list: &[],
+    }
+}
+
+const fn list(list: &'static [u32]) -> Class {
+    Class {
+        base: 0,
+        count: list.len() as u32,
+        list,
+    }
+}
+
+/// The classes encodings, trimming and normalisation disagree on, simplest first. A table
+/// rather than a `match`: which class comes next is random, and a 13-way branch on it was
+/// mispredicted nearly every time (perf: a character cost about 30 cycles).
+const CLASSES: [Class; 13] = [
+    range(0x61, 26), // a-z
+    range(0x30, 10), // 0-9
+    range(0x41, 26), // A-Z
+    // ASCII punctuation.
+    list(&[
+        0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x2D, 0x2E,
+        0x2F, 0x3A, 0x3B, 0x3C, 0x3D, 0x3E, 0x3F, 0x40, 0x5B, 0x5C, 0x5D, 0x5E, 0x5F, 0x60, 0x7B,
+        0x7C, 0x7D, 0x7E,
+    ]),
+    // Whitespace and controls: what trims, chomps and C strings cut.
+    list(&[
+        0x20, 0x09, 0x0A, 0x0D, 0x00, 0x0B, 0x0C, 0x1C, 0x85, 0xA0, 0x7F,
+    ]),
+    // Latin-1 and cp1252 territory.
+    list(&[0xE9, 0xDF, 0xF1, 0xFC, 0xC5, 0xFF, 0x20AC, 0x2019, 0x152]),
+    // Combining marks: NFC/NFD.
+    list(&[0x301, 0x308, 0x30A, 0x327]),
+    // Right-to-left letters and bidi controls.
+    list(&[0x5D0, 0x627, 0x202E, 0x200F]),
+    // Invisible: zero-width, joiners, byte-order mark.
+    list(&[0x200B, 0x200D, 0x200C, 0xFEFF, 0x2060]),
+    // Astral: UTF-16 surrogate pairs, CESU-8.
+    range(0x1_F300, 0x300),
+    // Hangul syllables and jamo (each with its next two code points): NFD splits them.
+    list(&[
+        0xAC00, 0xAC01, 0xAC02, 0xD7A3, 0xD7A4, 0xD7A5, 0x1100, 0x1101, 0x1102, 0x1161, 0x1162,
+        0x1163, 0x11A8, 0x11A9, 0x11AA,
+    ]),
+    range(0x4E00, 0x5000), // CJK ideographs
+    // Compatibility and case-mapping oddities.
+    list(&[0xFB01, 0x212B, 0x2126, 0x1E9E, 0x130]),
+];
+
+/// A character from one of [`CLASSES`]: a draw for the class, one for the character in it.
 fn character(tape: &mut Tape) -> char {
-    let code = match tape.draw(13) {
-        0 => u32::from(b'a') + tape.draw(26) as u32,
-        1 => u32::from(b'0') + tape.draw(10) as u32,
-        2 => u32::from(b'A') + tape.draw(26) as u32,
-        3 => u32::from(tape.pick(b" !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")),
-        // Whitespace and controls: what trims, chomps and C strings cut.
-        4 => tape.pick(&[
-            0x20, 0x09, 0x0A, 0x0D, 0x00, 0x0B, 0x0C, 0x1C, 0x85, 0xA0, 0x7F,
-        ]),
-        // Latin-1 and cp1252 territory.
-        5 => tape.pick(&[0xE9, 0xDF, 0xF1, 0xFC, 0xC5, 0xFF, 0x20AC, 0x2019, 0x152]),
-        // Combining marks: NFC/NFD.
-        6 => tape.pick(&[0x301, 0x308, 0x30A, 0x327]),
-        // Right-to-left letters and bidi controls.
-        7 => tape.pick(&[0x5D0, 0x627, 0x202E, 0x200F]),
-        // Invisible: zero-width, joiners, byte-order mark.
-        8 => tape.pick(&[0x200B, 0x200D, 0x200C, 0xFEFF, 0x2060]),
-        // Astral: UTF-16 surrogate pairs, CESU-8.
-        9 => 0x1_F300 + tape.draw(0x300) as u32,
-        // Hangul syllables and jamo: NFD splits them.
-        10 => tape.pick(&[0xAC00, 0xD7A3, 0x1100, 0x1161, 0x11A8]) + tape.draw(3) as u32,
-        11 => 0x4E00 + tape.draw(0x5000) as u32,
-        _ => tape.pick(&[0xFB01, 0x212B, 0x2126, 0x1E9E, 0x130]),
+    let class = &CLASSES[tape.draw(CLASSES.len() as u64) as usize];
+    let index = tape.draw(u64::from(class.count));
+    let code = match class.list.get(index as usize) {
+        Some(&listed) => listed,
+        None => class.base + index as u32,
     };
     char::from_u32(code).unwrap_or('?')
 }
