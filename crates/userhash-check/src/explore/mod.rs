@@ -665,7 +665,9 @@ pub fn explore(
             id.clear();
             id.push_str("explore-");
             id.push_str(itoa::Buffer::new().format(generated));
-            session.push_json(generated, probe.line(&id).to_json());
+            let mut line = session.spare_line();
+            probe.line(&id).write_json(&mut line);
+            session.push_json(generated, line);
             in_flight.push_back((
                 generated,
                 InFlight {

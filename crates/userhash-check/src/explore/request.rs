@@ -35,10 +35,17 @@ pub struct Request<'a> {
 impl Request<'_> {
     /// The request as a JSON object, byte for byte what `serde_json::to_string` makes of it.
     pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+
+    /// [`Request::to_json`], appended to `out` (a string to reuse).
+    pub fn write_json(&self, out: &mut String) {
         let text_len = |value: Option<&Value>| value.and_then(Value::as_str).map_or(8, str::len);
         // Room for it all, so the string is not moved while it grows (a claims object is
         // seldom longer than 200 bytes).
-        let mut out = String::with_capacity(
+        out.reserve(
             96 + self.secret.len()
                 + self.id.len()
                 + text_len(self.user_id)
@@ -48,37 +55,36 @@ impl Request<'_> {
                 + self.jwt.map_or(0, str::len),
         );
         out.push_str("{\"cmd\":");
-        write_str(&mut out, self.cmd);
+        write_str(out, self.cmd);
         out.push_str(",\"id\":");
-        write_str(&mut out, self.id);
+        write_str(out, self.id);
         out.push_str(",\"secret\":");
-        write_str(&mut out, self.secret);
+        write_str(out, self.secret);
         if let Some(user_id) = self.user_id {
             out.push_str(",\"user_id\":");
-            write_value(&mut out, user_id);
+            write_value(out, user_id);
         }
         if let Some(email) = self.email {
             out.push_str(",\"email\":");
-            write_value(&mut out, email);
+            write_value(out, email);
         }
         if let Some(user_hash) = self.user_hash {
             out.push_str(",\"user_hash\":");
-            write_str(&mut out, user_hash);
+            write_str(out, user_hash);
         }
         if let Some(claims) = self.claims {
             out.push_str(",\"claims\":");
-            write_object(&mut out, claims);
+            write_object(out, claims);
         }
         if let Some(jwt) = self.jwt {
             out.push_str(",\"jwt\":");
-            write_str(&mut out, jwt);
+            write_str(out, jwt);
         }
         if let Some(now) = self.now {
             out.push_str(",\"now\":");
             out.push_str(itoa::Buffer::new().format(now));
         }
         out.push('}');
-        out
     }
 }
 
