@@ -302,47 +302,52 @@ fn character(tape: &mut Tape) -> char {
 
 /// Text of `len` characters, or of exactly `bytes` UTF-8 bytes when a boundary length is drawn.
 fn text(tape: &mut Tape, max_chars: u64) -> String {
+    let mut out = String::new();
+    text_into(tape, max_chars, &mut out);
+    out
+}
+
+/// [`text`], appended to `out`: an email's tag is written into the email.
+fn text_into(tape: &mut Tape, max_chars: u64, out: &mut String) {
+    let start = out.len();
     match tape.draw(8) {
         // Most text is short: the first options shrink to "a".
         0..=3 => {
             let len = 1 + tape.draw(max_chars);
-            let mut out = String::with_capacity(4 * len as usize);
+            out.reserve(4 * len as usize);
             for _ in 0..len {
                 out.push(character(tape));
             }
-            out
         }
-        4 | 5 => tape.pick(&SPECIAL_STRINGS).to_owned(),
+        4 | 5 => out.push_str(tape.pick(&SPECIAL_STRINGS)),
         6 => {
             // Exactly a boundary length in bytes: characters, then ASCII padding.
             let target = tape.pick(&BOUNDARY_LENGTHS);
-            let mut out = String::with_capacity(target);
-            while out.len() < target {
+            out.reserve(target);
+            while out.len() - start < target {
                 let c = character(tape);
-                if out.len() + c.len_utf8() <= target {
+                if out.len() - start + c.len_utf8() <= target {
                     out.push(c);
                 } else {
                     out.push('x');
                 }
             }
-            out
         }
         _ => {
             // Padded: whitespace around a word.
             let pad = tape.pick(&[" ", "\t", "\n", "\r\n", "\u{a0}", "\u{feff}"]);
-            let mut word = String::with_capacity(2 * pad.len() + 4 * 9);
+            out.reserve(2 * pad.len() + 4 * 9);
             for _ in 0..1 + tape.draw(8) {
-                word.push(character(tape));
+                out.push(character(tape));
             }
             match tape.draw(3) {
-                0 => word.insert_str(0, pad),
-                1 => word.push_str(pad),
+                0 => out.insert_str(start, pad),
+                1 => out.push_str(pad),
                 _ => {
-                    word.insert_str(0, pad);
-                    word.push_str(pad);
+                    out.insert_str(start, pad);
+                    out.push_str(pad);
                 }
             }
-            word
         }
     }
 }
@@ -383,7 +388,7 @@ fn email(tape: &mut Tape) -> String {
     }
     if tape.draw(3) != 0 {
         email.push('+');
-        email.push_str(&text(tape, 6));
+        text_into(tape, 6, &mut email);
     }
     email.push('@');
     email.push_str(tape.pick(&[
