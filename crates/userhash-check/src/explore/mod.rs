@@ -562,17 +562,19 @@ impl ExploreReport {
 /// Progress: (cases answered, phase).
 pub type Progress<'a> = &'a mut dyn FnMut(u64, &str);
 
-/// A case in flight: what judging its answer takes. Not the probe: it is dropped once its
-/// request is written and its answer computed, while its memory is still in cache. Kept for
-/// the 512 cases in flight, the probes' strings had gone cold by the time they were freed
-/// (perf: the allocator, a fifth of the checker's CPU). What needs the probe again (a
-/// disagreement, a fault, evidence still wanted, a token other than the reference's) draws it
-/// again from the seed, which makes the same probe.
+/// A case in flight: what judging its answer takes. Not the probe, as a rule: it is dropped
+/// once its request is written and its answer computed, while its memory is still in cache.
+/// Kept for the 512 cases in flight, the probes' strings had gone cold by the time they were
+/// freed (perf: the allocator, a fifth of the checker's CPU). It is kept while the evidence
+/// still wants answers of its kind (the first few hundred cases); otherwise what needs it (a
+/// disagreement, a fault, a token other than the reference's) draws it again from the seed,
+/// which makes the same probe.
 struct InFlight {
     /// The seed of the case's tape.
     seed: u64,
     kind: CaseKind,
     expected: Expected,
+    kept: Option<Probe>,
 }
 
 /// The probe a case's seed makes.
@@ -668,12 +670,14 @@ pub fn explore(
             let mut line = session.spare_line();
             probe.line(&id).write_json(&mut line);
             session.push_json(generated, line);
+            let kind = probe.kind();
             in_flight.push_back((
                 generated,
                 InFlight {
                     seed,
-                    kind: probe.kind(),
+                    kind,
                     expected: probe.expected(),
+                    kept: evidence.wants(kind).then_some(probe),
                 },
             ));
             generated += 1;
@@ -690,22 +694,31 @@ pub fn explore(
                 if answered % 1024 == 0 {
                     progress(answered, "exploring");
                 }
-                let parsed = reply.into_reply(flight.kind);
-                let secret = || redraw(flight.seed, kinds).user().secret.clone();
-                match flight.expected.agrees_with(&parsed, secret) {
-                    Some(true) if evidence.wants(flight.kind) => {
-                        evidence.record(redraw(flight.seed, kinds), parsed);
+                let InFlight {
+                    seed,
+                    kind,
+                    expected,
+                    mut kept,
+                } = flight;
+                let parsed = reply.into_reply(kind);
+                let secret = || {
+                    let probe = kept.get_or_insert_with(|| redraw(seed, kinds));
+                    probe.user().secret.clone()
+                };
+                match expected.agrees_with(&parsed, secret) {
+                    Some(true) if evidence.wants(kind) => {
+                        evidence.record(kept.unwrap_or_else(|| redraw(seed, kinds)), parsed);
                     }
                     Some(true) => {}
                     None => skipped += 1,
                     Some(false) => {
                         // Whether the input is an acceptable ambiguity is asked only here.
-                        let probe = redraw(flight.seed, kinds);
+                        let probe = kept.unwrap_or_else(|| redraw(seed, kinds));
                         if probe.acceptable() {
                             acceptable += 1;
                         // The earliest case wins, whatever order faults left the replies in.
                         } else if found.as_ref().is_none_or(|(case, ..)| tag < *case) {
-                            found = Some((tag, flight.seed, probe, parsed.to_actual()));
+                            found = Some((tag, seed, probe, parsed.to_actual()));
                         }
                     }
                 }
@@ -716,7 +729,12 @@ pub fn explore(
                 if fault.is_none() {
                     fault = flight.map(|flight| FaultFound {
                         case: tag,
-                        input: Value::Object(redraw(flight.seed, kinds).input()),
+                        input: Value::Object(
+                            flight
+                                .kept
+                                .unwrap_or_else(|| redraw(flight.seed, kinds))
+                                .input(),
+                        ),
                         message: what.message,
                     });
                 }
