@@ -801,6 +801,27 @@ pub fn explore(
 mod tests {
     use super::*;
 
+    /// Exploring draws a case's probe again from its seed wherever it is needed after the
+    /// request went out (a disagreement, a fault, a token to judge): a seed must make the same
+    /// probe every time, for every command, and the one its recorded tape makes for a shrink.
+    #[test]
+    fn a_seed_draws_the_same_probe_again() {
+        let kinds = Kinds {
+            verify: true,
+            jwt: true,
+            verify_jwt: true,
+        };
+        let mut seeds = SplitMix64::new(13);
+        for _ in 0..2_000 {
+            let seed = seeds.next_u64();
+            let first = redraw(seed, kinds);
+            assert_eq!(redraw(seed, kinds), first);
+            let mut recorded = Tape::random(SplitMix64::new(seed));
+            assert_eq!(probe(&mut recorded, kinds), first);
+            assert_eq!(probe(&mut Tape::replay(recorded.used()), kinds), first);
+        }
+    }
+
     /// A verifier is shown every kind of wrong hash the issue lists, each made as it says:
     /// another user's under the same secret, the email's for a user with a user_id, the
     /// user's own under another secret; and none of them is the correct hash.
