@@ -180,7 +180,8 @@ pub struct Session<T, R = Value> {
     replies: PhantomData<fn() -> R>,
 }
 
-/// Answered requests' strings kept for reuse: as many as `explore` keeps queued and in flight.
+/// Answered requests' strings kept for reuse: more than `explore` keeps queued and in flight
+/// (512), so that it allocates none once the first are answered.
 const SPARE_KEPT: usize = 1024;
 
 impl<T, R: Decode> Session<T, R> {

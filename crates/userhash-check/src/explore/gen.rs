@@ -43,9 +43,9 @@ impl SplitMix64 {
 /// Fresh choices, several from each 64-bit word: a choice in `0..n` is the high word of
 /// `word * n`, and the low word is what is left for the next (Brackett-Rozinsky and Lemire,
 /// "Batched ranged random integer generation", 2024, without its rejection step). A choice
-/// takes about log2(n) of the word's bits, and a new word is drawn while fewer than
-/// [`SLACK_BITS`] would be left, so a choice is off uniform by at most 2^-16 of a step: nothing
-/// a test input feels. Explored inputs are a few hundred choices each (a secret is up to 200
+/// takes about log2(n) of the word's bits, and a new word is drawn when fewer than
+/// [`SLACK_BITS`] would be left after it, so each choice's probability is within 2^-16 of 1/n,
+/// relatively: nothing a test input feels. Explored inputs are a few hundred choices each (a secret is up to 200
 /// characters), and one SplitMix64 word and a division per choice were most of generation's
 /// time (perf).
 #[derive(Clone, Debug)]

@@ -716,8 +716,8 @@ pub fn explore(
                         let probe = kept.unwrap_or_else(|| redraw(seed, kinds));
                         if probe.acceptable() {
                             acceptable += 1;
-                        // The earliest case wins, whatever order faults left the replies in.
                         } else if found.as_ref().is_none_or(|(case, ..)| tag < *case) {
+                            // The earliest case wins, whatever order faults left the replies in.
                             found = Some((tag, seed, probe, parsed.to_actual()));
                         }
                     }
@@ -753,7 +753,7 @@ pub fn explore(
             break;
         }
     }
-    let counterexample = found.map(|(case, seed, probe, actual)| {
+    let counterexample = found.map(|(case, seed, differing, actual)| {
         progress(answered, "shrinking");
         // Interrupted: report what was found as it is, without asking the port again.
         let budget = if interrupted_by.is_some() {
@@ -762,8 +762,8 @@ pub fn explore(
             options.shrink_budget
         };
         let mut tape = Tape::random(SplitMix64::new(seed));
-        self::probe(&mut tape, kinds);
-        let shrunk = shrink::shrink(&mut session, tape.used(), probe, actual, kinds, budget);
+        probe(&mut tape, kinds);
+        let shrunk = shrink::shrink(&mut session, tape.used(), differing, actual, kinds, budget);
         report::counterexample(case, shrunk, evidence, options.seed)
     });
     let restarts = session.restarts();
