@@ -39,7 +39,8 @@ const OFFSETS: [i64; 10] = [3600, 300, 61, 59, 1, 0, -30, -59, -61, -3600];
 
 /// The claims for a user.
 pub fn sign(tape: &mut Tape, user: User) -> JwtSign {
-    let mut claims = Map::new();
+    // Sized for every claim drawn: grown from empty, the map was rehashed twice per probe.
+    let mut claims = Map::with_capacity(6);
     if let Some(user_id) = &user.user_id {
         claims.insert("user_id".into(), user_id.clone());
     }
