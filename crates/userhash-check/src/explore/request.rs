@@ -96,7 +96,7 @@ impl Request<'_> {
 /// `serde_json::to_string` for those was an allocation per string. Found eight bytes at a time:
 /// checked a byte at a time (or by a fold the compiler vectorises only for long strings),
 /// finding them was two thirds of writing a request (perf, writing generated requests).
-fn write_str(out: &mut String, text: &str) {
+pub(super) fn write_str(out: &mut String, text: &str) {
     out.push('"');
     let bytes = text.as_bytes();
     let mut plain_from = 0;
@@ -179,7 +179,7 @@ fn write_escape(out: &mut String, byte: u8) {
     }
 }
 
-fn write_value(out: &mut String, value: &Value) {
+pub(super) fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::String(text) => write_str(out, text),
         Value::Number(number) => match (number.as_i64(), number.as_u64()) {
