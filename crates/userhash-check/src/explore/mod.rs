@@ -7,6 +7,7 @@
 //! port), diagnosed by the same engine as `run`, and printed with a ready-to-paste vector case.
 
 pub mod answer;
+mod escapes;
 pub mod gen;
 pub mod jwt;
 mod report;

@@ -12,6 +12,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::escapes;
+
 /// A probe's protocol request, borrowed from the probe, so no map is built per case.
 #[derive(Serialize)]
 pub struct Request<'a> {
@@ -93,68 +95,18 @@ impl Request<'_> {
 /// tab, `\u00xx` in lowercase hex for the other control characters, and nothing else. Written
 /// in place, a run of plain text at a time: many explored requests have a string to escape (a
 /// secret with a quote, an identifier with a control character), and going through
-/// `serde_json::to_string` for those was an allocation per string. Found eight bytes at a time:
-/// checked a byte at a time (or by a fold the compiler vectorises only for long strings),
-/// finding them was two thirds of writing a request (perf, writing generated requests).
+/// `serde_json::to_string` for those was an allocation per string.
 pub(super) fn write_str(out: &mut String, text: &str) {
     out.push('"');
-    let bytes = text.as_bytes();
     let mut plain_from = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        // Eight bytes at a time, the last word padded with a plain byte.
-        let word = match bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
-            Some(Ok(eight)) => u64::from_le_bytes(eight),
-            _ => last_word(bytes, at),
-        };
-        let flagged = to_escape(word);
-        if flagged == 0 {
-            at += 8;
-            continue;
-        }
-        // The lowest flagged byte is exact (see `to_escape`).
-        let escaped = at + (flagged.trailing_zeros() / 8) as usize;
-        let byte = bytes[escaped];
+    while let Some(escaped) = escapes::first(text.as_bytes(), plain_from) {
         // `escaped` is an ASCII byte, so the slice ends on a character boundary.
         out.push_str(&text[plain_from..escaped]);
-        write_escape(out, byte);
+        write_escape(out, text.as_bytes()[escaped]);
         plain_from = escaped + 1;
-        at = escaped + 1;
     }
     out.push_str(&text[plain_from..]);
     out.push('"');
-}
-
-/// The 1 to 7 bytes of `bytes` from `at` on, as a little-endian word padded with a plain byte.
-/// Shifted out of the eight bytes that end the string when it has eight: copying them into a
-/// padded array was a `memcpy` call per string written (perf: a sixth of writing a request).
-fn last_word(bytes: &[u8], at: usize) -> u64 {
-    const PLAIN: u64 = 0x4141_4141_4141_4141; // "AAAAAAAA"
-    let rest = bytes.len() - at;
-    match bytes.len().checked_sub(8).map(|start| &bytes[start..]) {
-        Some(eight) => {
-            let word = u64::from_le_bytes(eight.try_into().unwrap_or([b'A'; 8]));
-            let before = 8 * (8 - rest) as u32; // the bits of bytes before `at`
-            (word >> before) | (PLAIN << (64 - before))
-        }
-        None => bytes[at..]
-            .iter()
-            .rev()
-            .fold(PLAIN, |word, &byte| (word << 8) | u64::from(byte)),
-    }
-}
-
-/// The high bit of each byte of `word` that JSON requires escaped (a control character, `"`
-/// or `\\`), as in "Bit Twiddling Hacks" (`haszero`, `hasless`). A borrow can flag a plain
-/// byte above a flagged one, never below: the lowest flag is always right.
-fn to_escape(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    control
-        | zero_byte(word ^ (ONES * u64::from(b'"')))
-        | zero_byte(word ^ (ONES * u64::from(b'\\')))
 }
 
 /// The escape of a byte JSON requires escaped, as `serde_json` writes it.
