@@ -9,7 +9,10 @@
 //! against the C port), and 4 % of its time once gone. An [`Answer`] reads those shapes without
 //! a tree, and hands anything else (another key, a key twice, an escaped key, a value of another
 //! type) to `serde_json` as before. The two readings must agree on every line: a proptest here and the
-//! `reply` fuzz target hold them to it.
+//! `reply` fuzz target hold them to it. A common shape written plainly (no escapes) is read by
+//! `plain` straight from its bytes, and by `serde_json`'s visitor otherwise.
+
+mod plain;
 
 use std::fmt;
 
@@ -96,6 +99,9 @@ impl Field {
 
 impl Decode for Answer {
     fn decode(text: &str) -> serde_json::Result<Answer> {
+        if let Some(common) = plain::read(text) {
+            return Ok(Answer::Common(common));
+        }
         match serde_json::from_str::<Common>(text) {
             Ok(common) => Ok(Answer::Common(common)),
             // Not a common shape (or not JSON): the tree decides, and its error is the one
@@ -266,6 +272,7 @@ mod tests {
             r#"{"seq":1.0,"valid":true}"#,
             r#"{"seq":-1,"valid":true}"#,
             r#"{"seq":18446744073709551616,"valid":true}"#,
+            r#"{"seq":1e0,"valid":true}"#,
             r#"{"seq":"1","valid":true}"#,
             r#"{"seq":1,"valid":"true"}"#,
             r#"{"seq":1,"user_hash":5}"#,
@@ -286,6 +293,9 @@ mod tests {
         for garbage in [
             r#"{"seq":1,"valid":true} x"#,
             r#"{"seq":1,"valid":tru}"#,
+            r#"{"seq":01,"valid":true}"#,
+            "{\"seq\":1,\"user_hash\":\"a\u{1}b\"}",
+            r#"{"seq":1,"valid":true"#,
             "",
         ] {
             assert!(!agree(garbage));
@@ -322,16 +332,18 @@ mod tests {
             "1e0",
             "18446744073709551615",
             "18446744073709551616",
+            "01",
             "null",
             "true",
             "false",
             r#""""#,
             r#""ab""#,
             r#""\u00e9\n\"""#,
+            "\"a\u{1}\"",
             "[]",
             r#"{"seq":1}"#,
         ]);
-        let space = prop::sample::select(vec!["", " ", "\t"]);
+        let space = prop::sample::select(vec!["", " ", "\t", "\r\n"]);
         (key, space, value).prop_map(|(key, space, value)| format!("{space}{key}{space}:{value}"))
     }
 
@@ -346,8 +358,14 @@ mod tests {
             any::<bool>().prop_map(|valid| format!(r#""valid":{valid}"#)),
             "[a-z.]{0,6}".prop_map(|token| format!(r#""jwt":"{token}""#)),
         ];
+        // Any u64, and the numbers near it that are not one.
+        let seq = prop_oneof![
+            3 => any::<u64>().prop_map(|seq| seq.to_string()),
+            1 => prop::sample::select(vec!["0", "01", "-1", "1.5", "1e3", "18446744073709551616"])
+                .prop_map(str::to_owned),
+        ];
         let shaped = (
-            any::<u64>(),
+            seq,
             field,
             any::<bool>(),
             prop::collection::vec(entries(), 0..2),
@@ -371,6 +389,30 @@ mod tests {
         #[test]
         fn both_readings_agree_on_any_reply(line in lines()) {
             agree(&line);
+        }
+
+        #[test]
+        fn the_plain_reader_reads_what_serde_json_reads_or_declines(line in lines()) {
+            if let Some(common) = plain::read(&line) {
+                prop_assert_eq!(Some(common), serde_json::from_str::<Common>(&line).ok());
+            }
+        }
+    }
+
+    /// The replies ports send, as they write them, are read by the plain reader.
+    #[test]
+    fn replies_as_ports_write_them_are_read_plainly() {
+        for line in [
+            r#"{"seq":1,"user_hash":"6b035aa0271382a82a6fc615daa3fefa597d9af5a08e43d9a20e3e97f5af45f8"}"#,
+            r#"{"seq": 2, "valid": false}"#,
+            r#"{"seq":3,"error":"secret must be a non-empty string"}"#,
+            r#"{"seq":4,"jwt":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoiODcifQ.9duzx5X8"}"#,
+            r#"{"user_hash":null,"seq":5}"#,
+            r#"{"seq":6,"skipped":"verify is not implemented"}"#,
+        ] {
+            let plain = plain::read(line);
+            assert!(plain.is_some(), "{line}");
+            assert_eq!(plain, serde_json::from_str::<Common>(line).ok());
         }
     }
 }
