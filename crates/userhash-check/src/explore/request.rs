@@ -56,9 +56,11 @@ impl Request<'_> {
                 + self.claims.map_or(0, |_| 200)
                 + self.jwt.map_or(0, str::len),
         );
-        out.push_str("{\"cmd\":");
-        write_str(out, self.cmd);
-        out.push_str(",\"id\":");
+        // A command's name is plain: it is quoted without looking for escapes.
+        debug_assert!(escapes::first(self.cmd.as_bytes(), 0).is_none());
+        out.push_str("{\"cmd\":\"");
+        out.push_str(self.cmd);
+        out.push_str("\",\"id\":");
         write_str(out, self.id);
         out.push_str(",\"secret\":");
         write_str(out, self.secret);
@@ -101,7 +103,9 @@ pub(super) fn write_str(out: &mut String, text: &str) {
     let mut plain_from = 0;
     while let Some(escaped) = escapes::first(text.as_bytes(), plain_from) {
         // `escaped` is an ASCII byte, so the slice ends on a character boundary.
-        out.push_str(&text[plain_from..escaped]);
+        if escaped > plain_from {
+            out.push_str(&text[plain_from..escaped]);
+        }
         write_escape(out, text.as_bytes()[escaped]);
         plain_from = escaped + 1;
     }
@@ -111,24 +115,24 @@ pub(super) fn write_str(out: &mut String, text: &str) {
 
 /// The escape of a byte JSON requires escaped, as `serde_json` writes it.
 fn write_escape(out: &mut String, byte: u8) {
+    // Pushed a character at a time: `push_str` of a two-byte escape was a `memcpy` call.
+    out.push('\\');
     let short = match byte {
-        b'"' => "\\\"",
-        b'\\' => "\\\\",
-        0x08 => "\\b",
-        0x0c => "\\f",
-        b'\n' => "\\n",
-        b'\r' => "\\r",
-        b'\t' => "\\t",
-        _ => "",
+        b'"' => '"',
+        b'\\' => '\\',
+        0x08 => 'b',
+        0x0c => 'f',
+        b'\n' => 'n',
+        b'\r' => 'r',
+        b'\t' => 't',
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            char::from(HEX[usize::from(byte & 0xf)])
+        }
     };
-    if short.is_empty() {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        out.push_str("\\u00");
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0xf)]));
-    } else {
-        out.push_str(short);
-    }
+    out.push(short);
 }
 
 pub(super) fn write_value(out: &mut String, value: &Value) {
