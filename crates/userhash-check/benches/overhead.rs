@@ -20,6 +20,11 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// The binary's allocator (src/main.rs), so that the checker measured here is the one that
+/// ships.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::{Command, Stdio};
 
 use criterion::{criterion_group, criterion_main, Criterion};
