@@ -256,11 +256,23 @@ impl JwtSigner {
         let mut payload = Vec::with_capacity(128);
         write_claims(&mut payload, claims, user_id.as_deref())
             .map_err(|_| JwtError::Json { segment: "payload" })?;
-        self.token(&payload)
+        Ok(self.sign_payload(&payload))
     }
 
-    /// `header.payload.signature` for the payload's JSON bytes.
-    fn token(&self, payload: &[u8]) -> Result<String, JwtError> {
+    /// The token for `payload` exactly as given: the HS256 header, the payload's bytes and
+    /// their signature, with none of [`JwtSigner::sign`]'s checks. For tools that must make
+    /// the tokens the claims API refuses to (a key twice, a `user_id` of the wrong type, an
+    /// `exp` that is a string), as conformance tests show them to verifiers.
+    ///
+    /// ```
+    /// use userhash::jwt::{JwtError, JwtSigner, JwtVerifier};
+    /// let signer = JwtSigner::new("secret")?;
+    /// let twice = signer.sign_payload(br#"{"user_id":"87","user_id":"admin"}"#);
+    /// let refused = JwtVerifier::for_signer(&signer).verify(&twice, 0).unwrap_err();
+    /// assert_eq!(refused.class(), "duplicate_key");
+    /// # Ok::<(), JwtError>(())
+    /// ```
+    pub fn sign_payload(&self, payload: &[u8]) -> String {
         // One buffer, sized once, encoded into in place; the text is checked as UTF-8 once at
         // the end rather than per segment.
         let signed_len = HEADER.len() + 1 + base64url::encoded_len(payload.len());
@@ -271,7 +283,8 @@ impl JwtSigner {
         let tag = self.key.tag(&token[..signed_len]);
         token[signed_len] = b'.';
         base64url::encode_into(&tag, &mut token[signed_len + 1..]);
-        String::from_utf8(token).map_err(|_| JwtError::Json { segment: "payload" })
+        // Base64url and the header are ASCII: never empty for want of UTF-8.
+        String::from_utf8(token).unwrap_or_default()
     }
 }
 
@@ -379,6 +392,25 @@ impl JwtVerifier {
             key: key(secret)?,
             leeway: DEFAULT_LEEWAY,
         })
+    }
+
+    /// A verifier for the tokens `signer` signs, with [`DEFAULT_LEEWAY`]: the signer's key,
+    /// not derived from the secret again (keying is two SHA-256 blocks, more for a secret
+    /// longer than one; a server that signs and verifies keys its secret once).
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use userhash::jwt::{JwtError, JwtSigner, JwtVerifier};
+    /// let signer = JwtSigner::new("secret")?;
+    /// let token = signer.sign(json!({"user_id": "87"}).as_object().expect("an object"))?;
+    /// assert_eq!(JwtVerifier::for_signer(&signer).verify(&token, 0)?.user_id(), "87");
+    /// # Ok::<(), JwtError>(())
+    /// ```
+    pub fn for_signer(signer: &JwtSigner) -> Self {
+        JwtVerifier {
+            key: signer.key.clone(),
+            leeway: DEFAULT_LEEWAY,
+        }
     }
 
     /// The same verifier with another leeway on `exp` and `nbf`, in seconds.
@@ -801,6 +833,33 @@ mod tests {
         let verified = verify(&token, 50).expect("valid");
         assert_eq!(verified.user_id(), "87");
         assert_eq!(verified.claims()["name"], "Ada");
+    }
+
+    /// A payload signed as given is the token `forge` makes of it (the header and payload
+    /// base64url-encoded, signed with HMAC-SHA-256 over them), and a verifier made from the
+    /// signer judges exactly as one made from the secret.
+    #[test]
+    fn payloads_signed_as_given_and_verified_with_the_signers_key() {
+        let signer = JwtSigner::new("secret").expect("secret");
+        let from_signer = JwtVerifier::for_signer(&signer);
+        let from_secret = JwtVerifier::new("secret").expect("secret");
+        let header = r#"{"alg":"HS256","typ":"JWT"}"#;
+        for payload in [
+            r#"{"user_id":"87"}"#,
+            r#"{"user_id":87}"#,
+            r#"{"user_id":"87","exp":"1"}"#,
+            r#"{"user_id":"\u00e9","email":"a@b.c","exp":100}"#,
+            "",
+        ] {
+            let token = signer.sign_payload(payload.as_bytes());
+            assert_eq!(token, forge("secret", header, payload));
+            assert_eq!(
+                from_signer.verify(&token, 50),
+                from_secret.verify(&token, 50)
+            );
+        }
+        let other = forge("other", header, r#"{"user_id":"87"}"#);
+        assert_eq!(from_signer.verify(&other, 50), Err(JwtError::Signature));
     }
 
     #[test]
