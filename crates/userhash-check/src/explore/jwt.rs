@@ -23,7 +23,7 @@ pub struct JwtSign {
     pub claims: Map<String, Value>,
 }
 
-/// A token to verify at [`NOW`], and how it was made.
+/// A token to verify at [`NOW`], how it was made, and the reference's verdict on it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JwtCheck {
     /// The user (its secret verifies).
@@ -32,6 +32,10 @@ pub struct JwtCheck {
     pub token: String,
     /// How it was made from a correct token.
     pub how: &'static str,
+    /// What `userhash::jwt` decides of the token at [`NOW`] with the user's secret: judged
+    /// when the token is made, by a verifier with the key that signed it (keying the secret
+    /// again was a tenth of a `verify_jwt` case).
+    pub verdict: Result<(), JwtError>,
 }
 
 /// Times around [`NOW`] where expiry and the leeway are decided.
@@ -176,10 +180,18 @@ pub fn check(tape: &mut Tape, user: User) -> JwtCheck {
         nbf: (time == 2).then(|| NOW - tape_offset(tape)),
     };
     let payload = claims.to_json();
-    // Keyed only where a mutation signs with the secret: most do.
-    let key = || PreKeyed::new(secret);
+    // The reference keys the secret once: its signer signs the good tokens, and a verifier
+    // with the same key judges the one presented. An empty secret has neither (the reference
+    // refuses it); its tokens are signed with the empty key.
+    let signer = JwtSigner::new(&user.secret);
+    let signed = |payload: &str| match &signer {
+        Ok(signer) => signer.sign_payload(payload.as_bytes()),
+        Err(_) => token(HS256, payload, Some(&PreKeyed::new(b""))),
+    };
     // Made only where a mutation starts from it: half of them sign something else.
-    let good = || token(HS256, &payload, Some(&key()));
+    let good = || signed(&payload);
+    // The secret keyed for the tokens with another header or encoding.
+    let key = || PreKeyed::new(secret);
     let (how, token) = match tape.draw(14) {
         0 | 1 => ("as signed", good()),
         2 => (
@@ -253,23 +265,27 @@ pub fn check(tape: &mut Tape, user: User) -> JwtCheck {
         11 => ("a trailing newline", format!("{}\n", good())),
         12 => {
             let duplicated = format!(r#"{{"user_id":{},"user_id":"admin"}}"#, json!(user_id));
-            (
-                "user_id twice, signed",
-                token(HS256, &duplicated, Some(&key())),
-            )
+            ("user_id twice, signed", signed(&duplicated))
         }
         _ => {
             let stringly = CheckClaims {
                 exp: Some(json!((NOW + tape_offset(tape)).to_string())),
                 ..claims
             };
-            (
-                "exp as a string, signed",
-                token(HS256, &stringly.to_json(), Some(&key())),
-            )
+            ("exp as a string, signed", signed(&stringly.to_json()))
         }
     };
-    JwtCheck { user, token, how }
+    let verdict = signer.and_then(|signer| {
+        JwtVerifier::for_signer(&signer)
+            .verify(&token, NOW)
+            .map(|_| ())
+    });
+    JwtCheck {
+        user,
+        token,
+        how,
+        verdict,
+    }
 }
 
 /// The token the reference signs for these claims, or the class of error it refuses them
@@ -278,12 +294,6 @@ pub fn reference_token(sign: &JwtSign) -> Result<String, &'static str> {
     JwtSigner::new(&sign.user.secret)
         .and_then(|signer| signer.sign(&sign.claims))
         .map_err(|error| error.class())
-}
-
-/// The reference's verdict on a token.
-pub fn reference_verdict(check: &JwtCheck) -> Result<(), JwtError> {
-    JwtVerifier::new(&check.user.secret)
-        .and_then(|verifier| verifier.verify(&check.token, NOW).map(|_| ()))
 }
 
 /// Whether the token's `exp` or `nbf` is within two leeways of the clock, where verifiers may
@@ -305,19 +315,19 @@ pub fn check_is_acceptable(check: &JwtCheck) -> bool {
     if near_the_clock(&check.token) {
         return true;
     }
-    match reference_verdict(check) {
+    match &check.verdict {
         Ok(()) => false,
         Err(JwtError::Signature | JwtError::Expired | JwtError::NotYetValid) => false,
-        Err(JwtError::Segments { found }) => found >= 3,
+        Err(JwtError::Segments { found }) => *found >= 3,
         Err(JwtError::Algorithm { .. }) => !check.token.ends_with('.'),
         Err(JwtError::TimeType { claim }) => {
             // A string exp in the past: accepting it means expiry is not checked.
             let claims = userhash_mistakes::jwt::claims_of(&check.token).unwrap_or_default();
             !claims
-                .get(claim)
+                .get(*claim)
                 .and_then(Value::as_str)
                 .and_then(|text| text.parse::<f64>().ok())
-                .is_some_and(|exp| claim == "exp" && (NOW as f64) >= exp + DEFAULT_LEEWAY as f64)
+                .is_some_and(|exp| *claim == "exp" && (NOW as f64) >= exp + DEFAULT_LEEWAY as f64)
         }
         Err(_) => true,
     }
@@ -353,6 +363,21 @@ mod tests {
                     assert_eq!(claims.to_json(), expected);
                 }
             }
+        }
+    }
+
+    /// The verdict judged with the signer's key, when the token is made, is the one a
+    /// verifier keyed from the secret gives it.
+    #[test]
+    fn a_token_is_judged_as_a_verifier_from_the_secret_judges_it() {
+        let mut seeds = SplitMix64::new(12);
+        for _ in 0..3000 {
+            let mut tape = Tape::unrecorded(SplitMix64::new(seeds.next_u64()));
+            let user = gen::user(&mut tape);
+            let made = check(&mut tape, user);
+            let judged = JwtVerifier::new(&made.user.secret)
+                .and_then(|verifier| verifier.verify(&made.token, NOW).map(|_| ()));
+            assert_eq!(made.verdict, judged, "{} ({})", made.token, made.how);
         }
     }
 
