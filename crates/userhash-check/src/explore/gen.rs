@@ -221,6 +221,21 @@ impl Tape {
         Some(fresh)
     }
 
+    /// [`Tape::straight`] for draws counted only once made (at most `max` of them): `draws`
+    /// makes them from the source and says how many it made. `false`, and nothing drawn,
+    /// where the tape does not allow it.
+    #[inline]
+    fn straight_counted(&mut self, max: usize, draws: impl FnOnce(&mut Choices) -> usize) -> bool {
+        let Some(fresh) = self.straight(max) else {
+            return false;
+        };
+        let made = draws(fresh);
+        debug_assert!(made <= max, "{made} draws made of at most {max}");
+        // `straight` counted all `max`: only those made were drawn.
+        self.position -= max - made;
+        true
+    }
+
     /// How many choices have been drawn.
     pub fn position(&self) -> usize {
         self.position
@@ -379,6 +394,23 @@ fn characters(tape: &mut Tape, count: usize, out: &mut String) {
     }
 }
 
+/// Characters from `next` pushed onto `out` until what follows `start` is `target` bytes long
+/// (a character that would pass it is pushed as `x`); how many were drawn.
+#[inline]
+fn fill_to(out: &mut String, start: usize, target: usize, mut next: impl FnMut() -> char) -> usize {
+    let mut drawn = 0;
+    while out.len() - start < target {
+        let c = next();
+        drawn += 1;
+        if out.len() - start + c.len_utf8() <= target {
+            out.push(c);
+        } else {
+            out.push('x');
+        }
+    }
+    drawn
+}
+
 /// Text of `len` characters, or of exactly `bytes` UTF-8 bytes when a boundary length is drawn.
 fn text(tape: &mut Tape, max_chars: u64) -> String {
     let mut out = String::new();
@@ -398,16 +430,15 @@ fn text_into(tape: &mut Tape, max_chars: u64, out: &mut String) {
         }
         4 | 5 => out.push_str(tape.pick(&SPECIAL_STRINGS)),
         6 => {
-            // Exactly a boundary length in bytes: characters, then ASCII padding.
+            // Exactly a boundary length in bytes: characters, then ASCII padding. A character
+            // per byte at most, two draws each.
             let target = tape.pick(&BOUNDARY_LENGTHS);
             out.reserve(target);
-            while out.len() - start < target {
-                let c = character(tape);
-                if out.len() - start + c.len_utf8() <= target {
-                    out.push(c);
-                } else {
-                    out.push('x');
-                }
+            let straight = tape.straight_counted(2 * target, |fresh| {
+                2 * fill_to(out, start, target, || character_from(|n| fresh.below(n)))
+            });
+            if !straight {
+                fill_to(out, start, target, || character(tape));
             }
         }
         _ => {
