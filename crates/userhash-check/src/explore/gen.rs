@@ -195,7 +195,9 @@ impl Tape {
     /// and those checks were most of its instructions (callgrind). The same numbers either way.
     #[inline]
     pub fn draw_each(&mut self, n: u64, count: usize, mut each: impl FnMut(u64)) {
-        match self.straight(count).filter(|_| n > 0) {
+        // A draw of 0 options takes no choice (see `draw`): none straight from the source.
+        let fresh = if n > 0 { self.straight(count) } else { None };
+        match fresh {
             Some(fresh) => fresh.below_each(n, count, each),
             None => {
                 for _ in 0..count {
@@ -722,6 +724,24 @@ mod tests {
                 expected.push(one_by_one.below(5));
                 assert_eq!(drawn, expected, "n {n}, {before} before, {count} together");
             }
+        }
+    }
+
+    /// Drawing together takes the choices drawing one by one takes, no more: a draw of no
+    /// options takes none.
+    #[test]
+    fn draws_together_move_the_tape_as_draws_one_by_one() {
+        for n in [0, 1, 38] {
+            let (mut together, mut one_by_one) = (
+                Tape::unrecorded(SplitMix64::new(5)),
+                Tape::random(SplitMix64::new(5)),
+            );
+            let mut drawn = Vec::new();
+            together.draw_each(n, 9, |choice| drawn.push(choice));
+            let expected: Vec<u64> = (0..9).map(|_| one_by_one.draw(n)).collect();
+            assert_eq!(drawn, expected, "n {n}");
+            assert_eq!(together.position(), one_by_one.position(), "n {n}");
+            assert_eq!(together.draw(1000), one_by_one.draw(1000), "n {n}");
         }
     }
 
