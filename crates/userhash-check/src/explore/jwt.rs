@@ -81,22 +81,14 @@ fn b64(bytes: &[u8]) -> String {
 const HS256: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 
 /// `header.payload.signature` over any header and payload text, with HMAC-SHA-256 under `key`
-/// (or no signature). Encoded into one buffer sized once: a quarter of explored cases make one
-/// or two, and `encode_string` goes through a chunked writer and a copy per segment.
+/// (or no signature): the tokens the reference's signer does not make (another header, another
+/// key, none). Encoded into one buffer sized once: `encode_string` goes through a chunked
+/// writer and a copy per segment.
 fn token(header: &str, payload: &str, key: Option<&PreKeyed>) -> String {
-    let header_len = if header == HS256 {
-        userhash::jwt::HEADER.len()
-    } else {
-        base64::encoded_len(header.len(), false).unwrap_or(0)
-    };
+    let header_len = base64::encoded_len(header.len(), false).unwrap_or(0);
     let signed_len = header_len + 1 + base64::encoded_len(payload.len(), false).unwrap_or(0);
     let mut token = vec![0u8; signed_len + 1 + key.map_or(0, |_| SIGNATURE_B64_LEN)];
-    // The header every good token carries is encoded once, in the library.
-    if header == HS256 {
-        token[..header_len].copy_from_slice(userhash::jwt::HEADER.as_bytes());
-    } else {
-        encode_into(header.as_bytes(), &mut token[..header_len]);
-    }
+    encode_into(header.as_bytes(), &mut token[..header_len]);
     token[header_len] = b'.';
     encode_into(payload.as_bytes(), &mut token[header_len + 1..signed_len]);
     token[signed_len] = b'.';
