@@ -14,8 +14,17 @@ pub const MAX_KNOWN_FAILURES_FILE: u64 = 1024 * 1024;
 pub fn read_text(path: &Path, max: u64) -> Result<String, String> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
-        // One byte past the cap tells "too big" from "exactly at the cap".
-        .and_then(|file| file.take(max + 1).read_to_end(&mut bytes))
+        .and_then(|file| {
+            // Sized once: to a regular file's length, or to the cap for a stream (only what is
+            // read is touched). Grown by doubling, a stream read to the cap left every smaller
+            // buffer with the allocator, which keeps freed memory for reuse: 70 MB of peak
+            // memory for `/dev/zero` as a 16 MiB vector file.
+            let length = file.metadata().ok().filter(std::fs::Metadata::is_file);
+            let size = length.map_or(max, |metadata| metadata.len().min(max));
+            bytes.reserve_exact(usize::try_from(size + 1).unwrap_or(0));
+            // One byte past the cap tells "too big" from "exactly at the cap".
+            file.take(max + 1).read_to_end(&mut bytes)
+        })
         .map_err(|e| format!("cannot read it: {e}"))?;
     if bytes.len() as u64 > max {
         return Err(format!(
