@@ -585,6 +585,11 @@ fn redraw(seed: u64, kinds: Kinds) -> Probe {
     probe(&mut Tape::unrecorded(SplitMix64::new(seed)), kinds)
 }
 
+/// A case's probe: the one kept in flight, else drawn again from its seed.
+fn kept_or_redrawn(kept: Option<Box<Probe>>, seed: u64, kinds: Kinds) -> Probe {
+    kept.map_or_else(|| redraw(seed, kinds), |probe| *probe)
+}
+
 /// Explores the port.
 pub fn explore(
     command: &AdapterCommand,
@@ -710,13 +715,13 @@ pub fn explore(
                 };
                 match expected.agrees_with(&parsed, secret) {
                     Some(true) if evidence.wants(kind) => {
-                        evidence.record(kept.map_or_else(|| redraw(seed, kinds), |p| *p), parsed);
+                        evidence.record(kept_or_redrawn(kept, seed, kinds), parsed);
                     }
                     Some(true) => {}
                     None => skipped += 1,
                     Some(false) => {
                         // Whether the input is an acceptable ambiguity is asked only here.
-                        let probe = kept.map_or_else(|| redraw(seed, kinds), |p| *p);
+                        let probe = kept_or_redrawn(kept, seed, kinds);
                         if probe.acceptable() {
                             acceptable += 1;
                         } else if found.as_ref().is_none_or(|(case, ..)| tag < *case) {
@@ -733,10 +738,7 @@ pub fn explore(
                     fault = flight.map(|flight| FaultFound {
                         case: tag,
                         input: Value::Object(
-                            flight
-                                .kept
-                                .map_or_else(|| redraw(flight.seed, kinds), |p| *p)
-                                .input(),
+                            kept_or_redrawn(flight.kept, flight.seed, kinds).input(),
                         ),
                         message: what.message,
                     });
