@@ -85,9 +85,11 @@ const HS256: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 /// key, none). Encoded into one buffer sized once: `encode_string` goes through a chunked
 /// writer and a copy per segment.
 fn token(header: &str, payload: &str, key: Option<&PreKeyed>) -> String {
-    let header_len = base64::encoded_len(header.len(), false).unwrap_or(0);
-    let signed_len = header_len + 1 + base64::encoded_len(payload.len(), false).unwrap_or(0);
-    let mut token = vec![0u8; signed_len + 1 + key.map_or(0, |_| SIGNATURE_B64_LEN)];
+    let encoded_len = |len| base64::encoded_len(len, false).unwrap_or(0);
+    let header_len = encoded_len(header.len());
+    let signed_len = header_len + 1 + encoded_len(payload.len());
+    let signature_len = key.map_or(0, |_| encoded_len(userhash::hmac::TAG_LEN));
+    let mut token = vec![0u8; signed_len + 1 + signature_len];
     encode_into(header.as_bytes(), &mut token[..header_len]);
     token[header_len] = b'.';
     encode_into(payload.as_bytes(), &mut token[header_len + 1..signed_len]);
@@ -99,9 +101,6 @@ fn token(header: &str, payload: &str, key: Option<&PreKeyed>) -> String {
     // Base64url is ASCII.
     String::from_utf8(token).unwrap_or_default()
 }
-
-/// The length of a 32-byte tag in base64url without padding.
-const SIGNATURE_B64_LEN: usize = 43;
 
 /// Encodes `input` into all of `out`, which is sized for it.
 fn encode_into(input: &[u8], out: &mut [u8]) {
