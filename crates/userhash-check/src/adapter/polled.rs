@@ -40,6 +40,8 @@ pub(super) struct Polled {
     stdout: BufReader<ChildStdout>,
     /// The start of a line, when a read ended inside it.
     line: Vec<u8>,
+    /// Parsed lines handed back, to read the next ones into (see [`Pipes::give_back`]).
+    spare_lines: Vec<Vec<u8>>,
     /// How stdout ended (`Eof`, `TooLong`), until that is delivered.
     end: Option<Event>,
     /// Set once stdout is over: it is neither read nor polled again.
@@ -63,6 +65,10 @@ const NAP_MIN_BACKLOG: usize = 32;
 const NAP_MIN: Duration = Duration::from_micros(50);
 /// The longest nap: a port that slows down is noticed within this.
 const NAP_MAX: Duration = Duration::from_millis(1);
+/// Parsed lines kept to read into: a batch's worth.
+const SPARE_LINES: usize = LINES_PER_EVENT;
+/// Lines with more room than this are dropped rather than kept (a reply is a few hundred bytes).
+const SPARE_LINE_BYTES: usize = 4096;
 
 /// How long to sleep before reading again, when nothing is ready but the port has
 /// `outstanding` requests queued and answers one per `pace`: long enough for half of them to
@@ -114,6 +120,7 @@ impl Polled {
             written: 0,
             stdout: BufReader::with_capacity(64 * 1024, stdout),
             line: Vec::new(),
+            spare_lines: Vec::new(),
             end: None,
             stdout_over: false,
             exits,
@@ -165,7 +172,8 @@ impl Polled {
             // read goes on from there.
             let end = match read_capped_line(&mut self.stdout, &mut self.line, MAX_LINE) {
                 Ok(LineRead::Line) => {
-                    lines.push_back(std::mem::take(&mut self.line));
+                    let next = self.spare_lines.pop().unwrap_or_default();
+                    lines.push_back(std::mem::replace(&mut self.line, next));
                     continue;
                 }
                 Ok(LineRead::TooLong) => Event::TooLong,
@@ -281,6 +289,15 @@ impl Pipes for Polled {
             self.outgoing.extend_from_slice(rest);
             self.outgoing.push(b'\n');
         } // else the newline went too
+    }
+
+    fn give_back(&mut self, mut line: Vec<u8>) {
+        // Bounded in number and size, so a port that once sent long lines leaves at most a
+        // megabyte behind.
+        if self.spare_lines.len() < SPARE_LINES && line.capacity() <= SPARE_LINE_BYTES {
+            line.clear();
+            self.spare_lines.push(line);
+        }
     }
 
     fn close_stdin(&mut self) {
