@@ -33,6 +33,8 @@ use crate::util;
 
 const BENCH_TARGET: &str = "user_hash";
 const CHECKER_BENCH_TARGET: &str = "overhead";
+/// The profile the checker ships in (see the workspace's Cargo.toml).
+const CHECKER_BENCH_PROFILE: &str = "dist";
 const DOC_PATH: &str = "docs/PERFORMANCE.md";
 
 /// A generated part of the document: the text between two markers.
@@ -811,14 +813,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // The checker's benchmark keeps a baseline when asked, but is not compared with one: a
     // baseline saved before it was part of this command would make criterion refuse to run.
     let mut checker_cmd = util::cargo();
+    // Built as the checker ships (`dist`: one unit, LTO), not as `bench` builds the library.
     checker_cmd.args([
         "bench",
         "-p",
         "userhash-check",
         "--bench",
         CHECKER_BENCH_TARGET,
+        "--profile",
+        CHECKER_BENCH_PROFILE,
     ]);
-    let mut checker_line = format!("cargo bench -p userhash-check --bench {CHECKER_BENCH_TARGET}");
+    let mut checker_line = format!(
+        "cargo bench -p userhash-check --bench {CHECKER_BENCH_TARGET} --profile {CHECKER_BENCH_PROFILE}"
+    );
     if let Some(name) = &args.save {
         checker_cmd.args(["--", "--save-baseline", name]);
         let _ = write!(checker_line, " -- --save-baseline {name}");
