@@ -3,11 +3,11 @@
 //!
 //! Checked a byte at a time (or by a fold the compiler vectorises only for long strings),
 //! finding them was two thirds of writing a request (perf, writing generated requests). The
-//! workspace forbids the `unsafe` that SIMD intrinsics need, so whole blocks go through
-//! `wide`'s safe 16-byte vectors, and the 1 to 15 bytes after them through a `u64` word: an
-//! explored case's strings (a secret, identifiers, a token, a reply's hash or token) are a few
-//! hundred bytes, and the word at a time cost 417 instructions a case more (callgrind, explore
-//! against the C port).
+//! workspace forbids the `unsafe` that SIMD intrinsics need, so the bytes go through `wide`'s
+//! safe 16-byte vectors (the last 1 to 15 as the string's last sixteen), and only strings
+//! shorter than sixteen bytes through a `u64` word: an explored case's strings (a secret,
+//! identifiers, a token, a reply's hash or token) are a few hundred bytes, and a word at a
+//! time cost 470 instructions a case more (callgrind, explore against the C port).
 
 use wide::u8x16;
 
@@ -21,6 +21,17 @@ pub(super) fn first(bytes: &[u8], from: usize) -> Option<usize> {
             return Some(at + flagged.trailing_zeros() as usize);
         }
         at += 16;
+    }
+    // The 1 to 15 bytes left, as the string's last sixteen with those before `at` shifted out,
+    // when it has sixteen; a word at a time when it is shorter.
+    let rest = bytes.len().saturating_sub(at);
+    let last = bytes
+        .len()
+        .checked_sub(16)
+        .map(|start| <[u8; 16]>::try_from(&bytes[start..]));
+    if let (1.., Some(Ok(sixteen))) = (rest, last) {
+        let flagged = block_to_escape(u8x16::from(sixteen)) >> (16 - rest);
+        return (flagged != 0).then(|| at + flagged.trailing_zeros() as usize);
     }
     while at < bytes.len() {
         let word = match bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
@@ -38,12 +49,13 @@ pub(super) fn first(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 /// A bit for each byte of `block` that JSON requires escaped, the first byte's lowest.
-fn block_to_escape(block: u8x16) -> i32 {
+fn block_to_escape(block: u8x16) -> u32 {
     // A control character is one that `min` leaves below the space.
     let control = block.min(u8x16::splat(0x1f)).cmp_eq(block);
     let quote = block.cmp_eq(u8x16::splat(b'"'));
     let backslash = block.cmp_eq(u8x16::splat(b'\\'));
-    (control | quote | backslash).move_mask()
+    // Sixteen lanes: the mask's high bits are clear.
+    (control | quote | backslash).move_mask() as u32
 }
 
 /// The 1 to 7 bytes of `bytes` from `at` on, as a little-endian word padded with a plain byte.
