@@ -1,15 +1,15 @@
 //! The adapter process: spawning, the protocol's pipes, timeouts, killing.
 //!
-//! Stdin and stdout are driven one of two ways ([`Pipes`]): on Unix by the receiving thread
-//! itself, non-blocking, waiting in `poll(2)` ([`polled`]); elsewhere by a writer and a reader
-//! thread ([`threaded`]). Either way a port that stops reading never blocks the checker, and
-//! stdout is cut into lines of at most [`MAX_LINE`] bytes (reading stops at the first longer
-//! one, so endless output costs no memory). Two more threads per process: a drain keeping the
-//! last [`STDERR_TAIL`] bytes of stderr in a ring buffer (so a port that floods stderr never
-//! stalls), and a waiter that reports the process's exit (see [`crate::process`]). Lines are
-//! parsed as JSON by the receiver, one at a time, so the memory in flight is bounded by
-//! [`EVENTS_IN_FLIGHT`] batches of raw lines (each at most [`LINES_PER_EVENT`] lines, or one
-//! line up to [`MAX_LINE`]).
+//! Stdin and stdout are driven one of two ways (the private `Pipes`): on Unix by the receiving
+//! thread itself, non-blocking, waiting in `poll(2)` (`adapter/polled.rs`); elsewhere by a
+//! writer and a reader thread (`adapter/threaded.rs`). Either way a port that stops reading
+//! never blocks the checker, and stdout is cut into lines of at most [`MAX_LINE`] bytes
+//! (reading stops at the first longer one, so endless output costs no memory). Two more
+//! threads per process: a drain keeping the last [`STDERR_TAIL`] bytes of stderr in a ring
+//! buffer (so a port that floods stderr never stalls), and a waiter that reports the process's
+//! exit (see [`crate::process`]). Lines are parsed as JSON by the receiver, one at a time, so
+//! the memory in flight is bounded by [`EVENTS_IN_FLIGHT`] batches of raw lines (each at most
+//! `LINES_PER_EVENT` lines, or one line up to [`MAX_LINE`]).
 
 #[cfg(unix)]
 mod polled;

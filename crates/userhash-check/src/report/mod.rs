@@ -1,4 +1,4 @@
-//! Rendering a [`RunReport`](crate::run::RunReport) in the output formats.
+//! Rendering a [`crate::run::RunReport`] in the output formats.
 
 pub mod github;
 pub mod human;
