@@ -86,6 +86,11 @@ pub const STEPS: &[(&str, &str, StepFn)] = &[
         "cargo clippy --workspace --all-targets -- -D warnings",
         clippy,
     ),
+    (
+        "doc",
+        "cargo doc --workspace --no-deps with RUSTDOCFLAGS=-D warnings (broken or private links)",
+        doc,
+    ),
     ("test", "cargo test --workspace --no-fail-fast", test),
     (
         "proptest",
@@ -194,6 +199,14 @@ fn clippy(_: &Ctx) -> Outcome {
         "-D",
         "warnings",
     ]))
+}
+
+fn doc(_: &Ctx) -> Outcome {
+    command_step(
+        util::cargo()
+            .args(["doc", "--workspace", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )
 }
 
 /// Runs a `cargo test …` command captured and sums its `test result:` lines.
