@@ -7,7 +7,8 @@
 //! safe 16-byte vectors (the last 1 to 15 as the string's last sixteen), and only strings
 //! shorter than sixteen bytes through a `u64` word: an explored case's strings (a secret,
 //! identifiers, a token, a reply's hash or token) are a few hundred bytes, and a word at a
-//! time cost 470 instructions a case more (callgrind, explore against the C port).
+//! time cost about 490 instructions a case more (callgrind, explore against the C port: 417
+//! for the blocks, 74 more for the tails).
 
 use wide::u8x16;
 
@@ -94,9 +95,9 @@ fn to_escape(word: u64) -> u64 {
 mod tests {
     use super::*;
 
-    /// Every byte value at every offset of strings of every length up to 40 (two blocks and
-    /// a word or two after them), among plain bytes and after another escape: the first found
-    /// is the first there is.
+    /// Every byte value at every offset of strings of every length up to 40 (those shorter
+    /// than a block, read a word at a time, and up to two blocks and a tail), among plain bytes
+    /// and after another escape: the first found is the first there is.
     #[test]
     fn the_first_byte_to_escape_is_found_wherever_it_is() {
         let must_escape = |byte: u8| byte < 0x20 || byte == b'"' || byte == b'\\';

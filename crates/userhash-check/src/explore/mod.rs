@@ -3,8 +3,9 @@
 //! Inputs come from [`gen`] (a tape of choices per case, each case's tape seeded from the run's
 //! seed), go to the port through the same [`Session`] `run` uses (pipelined, with timeouts and
 //! restarts), and every answer is compared with the reference library. The first answer that
-//! differs, outside what the vectors call `acceptable`, is shrunk (`explore/shrink.rs`, re-asking the
-//! port), diagnosed by the same engine as `run`, and printed with a ready-to-paste vector case.
+//! differs, outside what the vectors call `acceptable`, is shrunk (`explore/shrink.rs`,
+//! re-asking the port), diagnosed by the same engine as `run`, and printed with a
+//! ready-to-paste vector case.
 
 pub mod answer;
 mod escapes;
