@@ -26,11 +26,7 @@ pub(super) fn first(bytes: &[u8], from: usize) -> Option<usize> {
     // The 1 to 15 bytes left, as the string's last sixteen with those before `at` shifted out,
     // when it has sixteen; a word at a time when it is shorter.
     let rest = bytes.len().saturating_sub(at);
-    let last = bytes
-        .len()
-        .checked_sub(16)
-        .map(|start| <[u8; 16]>::try_from(&bytes[start..]));
-    if let (1.., Some(Ok(sixteen))) = (rest, last) {
+    if let (1.., Some(&sixteen)) = (rest, bytes.last_chunk::<16>()) {
         let flagged = block_to_escape(u8x16::from(sixteen)) >> (16 - rest);
         return (flagged != 0).then(|| at + flagged.trailing_zeros() as usize);
     }
